@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Local Apache Kafka (KRaft, single node) from Maven Central jars, no Docker.
+#   kafka.sh install  resolve broker jars into .data/kafka-libs (cached by pom hash)
+#   kafka.sh run      render config, format storage once, exec the broker (foreground)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+POM="$ROOT/deploy/kafka/pom.xml"
+LIBS="$DATA/kafka-libs"
+STAMP="$LIBS/.pom.sha256"
+KDATA="$DATA/kafka"
+LOG_DIR="$KDATA/logs"
+PROPS="$KDATA/server.properties"
+
+install() {
+  local want
+  want="$(sha256sum "$POM" | cut -d' ' -f1)"
+  # Skip Maven (slow, network) when the jars for exactly this pom are already there.
+  if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || die "Maven (mvn) is required to fetch the Kafka broker"
+  log "resolving Kafka jars from Maven Central into $LIBS"
+  # Fresh directory so jars from an older pom cannot end up on the classpath.
+  rm -rf "$LIBS.tmp"
+  mkdir -p "$LIBS.tmp"
+  mvn -q -B -f "$POM" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp"
+  echo "$want" > "$LIBS.tmp/.pom.sha256"
+  rm -rf "$LIBS"
+  mv "$LIBS.tmp" "$LIBS"
+}
+
+# The JVM command line as an array: the classpath wildcard must reach java
+# unexpanded (java expands '*' itself), so it is never word-split or globbed.
+JAVA=(java "-Dlog4j2.configurationFile=$ROOT/deploy/kafka/log4j2.xml"
+      "-Dkafka.logs.dir=$DATA/logs" -cp "$LIBS/*")
+
+run() {
+  command -v java >/dev/null || die "Java 17+ is required for Kafka"
+  install
+  mkdir -p "$LOG_DIR"
+  sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" \
+      -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
+      -e "s|@LOG_DIR@|$LOG_DIR|g" \
+      "$ROOT/deploy/kafka/server.properties.template" > "$PROPS"
+
+  # One cluster id per .data/ so restarts (and restarts after a crash) reuse the
+  # same storage; --ignore-formatted makes formatting a no-op when already done.
+  if [ ! -s "$KDATA/cluster-id" ]; then
+    "${JAVA[@]}" kafka.tools.StorageTool random-uuid > "$KDATA/cluster-id.tmp"
+    mv "$KDATA/cluster-id.tmp" "$KDATA/cluster-id"
+  fi
+  "${JAVA[@]}" kafka.tools.StorageTool format --ignore-formatted \
+    -t "$(cat "$KDATA/cluster-id")" -c "$PROPS" >&2
+
+  # exec: the supervisor (stack.sh / honcho) signals the JVM directly.
+  exec "${JAVA[@]}" -Xms512m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
+    kafka.Kafka "$PROPS"
+}
+
+case "${1:-}" in
+  install) install ;;
+  run) run ;;
+  *) echo "usage: $0 install|run" >&2; exit 2 ;;
+esac

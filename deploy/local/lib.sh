@@ -1,0 +1,34 @@
+# Shared helpers for deploy/local/*.sh (sourced, not executed).
+# Everything runtime lives under the git-ignored .data/ of the repo root, so a
+# checkout is self-contained and `make clean` is just `rm -rf .data`.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DATA="$ROOT/.data"
+
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+ISSUER_PORT="${ISSUER_PORT:-${ISSUER_HTTP_PORT:-8001}}"
+REDEEMER_PORT="${REDEEMER_PORT:-${REDEEMER_HTTP_PORT:-8002}}"
+NOTIFIER_PORT="${NOTIFIER_PORT:-${NOTIFIER_HTTP_PORT:-8003}}"
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# port_open PORT: true when something accepts TCP on 127.0.0.1:PORT (bash /dev/tcp,
+# so no netcat dependency).
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# apt_ensure CMD PKG...: install PKG with apt when CMD is missing. Non-interactive
+# so CI never prompts; `apt-get update` first because fresh images have no lists.
+apt_ensure() {
+  local cmd="$1"; shift
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  [ -x "/usr/sbin/$cmd" ] && return 0
+  log "$cmd not found, installing $* with apt-get"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "$@"
+}

@@ -1,0 +1,1 @@
+"""The issuer's adapters: HTTP handlers in, Kafka and Redis out."""

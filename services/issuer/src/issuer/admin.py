@@ -1,0 +1,104 @@
+"""``connect-admin``: create organizations and manage API keys from the command line.
+
+Every command prints one JSON object (or array) on stdout; errors go to stderr with exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from connect_shared import jsonutil
+from connect_shared.clock import utcnow
+from connect_shared.config import load_settings
+from connect_shared.runtime import open_runtime
+
+from issuer.adapters.organization_store import OrganizationStore
+from issuer.config import IssuerSettings
+from issuer.domain.organizations import issue_key, new_organization, revoke_key
+
+VIEW_WAIT_SECONDS = 60.0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="connect-admin", description=__doc__)
+    nouns = parser.add_subparsers(dest="noun", required=True)
+    org = nouns.add_parser("org", help="organizations").add_subparsers(dest="verb", required=True)
+    create = org.add_parser("create", help="create an organization and its first API key")
+    create.add_argument("--name", required=True)
+    org.add_parser("list", help="list organizations")
+    key = nouns.add_parser("key", help="API keys").add_subparsers(dest="verb", required=True)
+    key_create = key.add_parser("create", help="create another API key for an organization")
+    key_create.add_argument("--org", required=True, help="organization id (org_...)")
+    key_revoke = key.add_parser("revoke", help="revoke an API key")
+    key_revoke.add_argument("--key-id", required=True, help="API key id (api_...)")
+    key_list = key.add_parser("list", help="list an organization's keys (never the secrets)")
+    key_list.add_argument("--org", required=True)
+    return parser
+
+
+async def _run(args: argparse.Namespace, settings: IssuerSettings) -> Any:
+    async with open_runtime(settings, "admin", connect_timeout=VIEW_WAIT_SECONDS) as runtime:
+        await runtime.guardian.wait_ready(VIEW_WAIT_SECONDS)
+        orgs = OrganizationStore(runtime.store)
+        now = utcnow()
+        command = (args.noun, args.verb)
+        if command == ("org", "create"):
+            org = new_organization(args.name, now)
+            issued = issue_key(org.id, now)
+            await orgs.save_organization(org, issued.record)
+            return {
+                "id": org.id,
+                "name": org.name,
+                "api-key": issued.secret,
+                "api-key-id": issued.record.id,
+            }
+        if command == ("org", "list"):
+            return [
+                {"id": o.id, "name": o.name, "created-at": o.created_at}
+                for o in await orgs.organizations()
+            ]
+        if command == ("key", "create"):
+            if await orgs.organization(args.org) is None:
+                raise LookupError(f"no organization {args.org}")
+            issued = issue_key(args.org, now)
+            await orgs.save_key(issued.record)
+            return {"id": issued.record.id, "organization-id": args.org, "api-key": issued.secret}
+        if command == ("key", "revoke"):
+            found = await orgs.key(args.key_id)
+            if found is None:
+                raise LookupError(f"no API key {args.key_id}")
+            revoked = revoke_key(found, now)
+            await orgs.save_key(revoked)
+            return {"id": revoked.id, "revoked-at": revoked.revoked_at}
+        if command == ("key", "list"):
+            return [
+                {"id": k.id, "created-at": k.created_at, "revoked-at": k.revoked_at}
+                for k in await orgs.keys(args.org)
+            ]
+        raise LookupError(f"unknown command {' '.join(command)}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``connect-admin`` console script."""
+    args = _parser().parse_args(argv)
+    settings = load_settings(IssuerSettings)
+    try:
+        result = asyncio.run(_run(args, settings))
+    except (LookupError, ValueError) as exc:
+        sys.stderr.write(f"connect-admin: {exc}\n")
+        raise SystemExit(2) from None
+    except TimeoutError:
+        sys.stderr.write(
+            f"connect-admin: Kafka or Redis not ready within {VIEW_WAIT_SECONDS:.0f}s "
+            "(is the stack running? `make infra-up`)\n"
+        )
+        raise SystemExit(1) from None
+    sys.stdout.write(jsonutil.dumps(result).decode() + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The issuer's domain: rules without I/O."""

@@ -1,0 +1,50 @@
+"""Organizations and their API keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from connect_shared.auth import generate_secret, hash_secret
+from connect_shared.clock import iso
+from connect_shared.ids import new_id
+from connect_shared.records import ApiKeyRecord, OrganizationRecord
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A new API key: the record to store and the secret to show once."""
+
+    record: ApiKeyRecord
+    secret: str
+
+
+def new_organization(name: str, now: datetime) -> OrganizationRecord:
+    """A new organization named ``name`` (trimmed, 1 to 200 characters)."""
+    cleaned = name.strip()
+    if not 1 <= len(cleaned) <= 200:
+        raise ValueError("an organization name is 1 to 200 characters")
+    stamp = iso(now)
+    return OrganizationRecord(id=new_id("org_"), name=cleaned, created_at=stamp, updated_at=stamp)
+
+
+def issue_key(organization_id: str, now: datetime) -> IssuedKey:
+    """A new API key for ``organization_id``; only its hash is ever stored."""
+    secret = generate_secret()
+    stamp = iso(now)
+    record = ApiKeyRecord(
+        id=new_id("api_"),
+        organization_id=organization_id,
+        secret_sha256=hash_secret(secret),
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    return IssuedKey(record=record, secret=secret)
+
+
+def revoke_key(key: ApiKeyRecord, now: datetime) -> ApiKeyRecord:
+    """The same key, revoked (idempotent: a revoked key keeps its first revocation time)."""
+    if key.revoked_at is not None:
+        return key
+    stamp = iso(now)
+    return key.model_copy(update={"revoked_at": stamp, "updated_at": stamp})

@@ -1,0 +1,1 @@
+"""The notifier's adapters: HTTP handlers in, Kafka and Redis out."""

@@ -1,0 +1,14 @@
+"""The notifier's aiohttp application factory."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from connect_shared.http.app import create_base_app
+
+from notifier.config import NotifierSettings
+
+
+def create_app(settings: NotifierSettings) -> web.Application:
+    """The notifier app: shared middlewares and health, plus the notifier's routes and workers."""
+    app = create_base_app(settings, "notifier")
+    return app

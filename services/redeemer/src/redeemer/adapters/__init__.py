@@ -1,0 +1,1 @@
+"""The redeemer's adapters: HTTP handlers in, Kafka and Redis out."""

@@ -1,0 +1,1 @@
+"""The redeemer's domain: rules without I/O."""

@@ -1,0 +1,1 @@
+"""Connect shared library: contracts and plumbing used by every service."""

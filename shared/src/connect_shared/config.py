@@ -1,0 +1,97 @@
+"""Settings mixins. Each service builds one frozen settings class from these with its own
+env prefix (``ISSUER_``, ``REDEEMER_``, ``NOTIFIER_``), so one environment can hold all three."""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal, TypeVar
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+class BaseServiceSettings(BaseSettings):
+    """What every service has: a name, a profile and logging."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    profile: Literal["development", "production"] = Field(
+        "production", description="development relaxes guards meant for the internet (SSRF)."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Minimum level of the JSON log lines written to stderr."
+    )
+
+
+class HttpSettings(BaseSettings):
+    """Where the service's aiohttp server listens."""
+
+    http_host: str = Field("127.0.0.1", description="Interface the HTTP server binds to.")
+    http_port: int = Field(8000, ge=1, le=65535, description="TCP port of the HTTP server.")
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Request bodies above this are refused with 413."
+    )
+
+
+class KafkaSettings(BaseSettings):
+    """How to reach Kafka; durable defaults are not settings (acks=all is not optional)."""
+
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", min_length=1, description="Comma-separated host:port list."
+    )
+    kafka_produce_timeout_seconds: float = Field(
+        5.0, gt=0, le=120, description="How long a request waits for acks before answering 503."
+    )
+    kafka_client_id_prefix: str = Field("connect", description="Prefix of Kafka client ids.")
+
+
+class RedisSettings(BaseSettings):
+    """How to reach Redis."""
+
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        pattern=r"^rediss?://",
+        description="redis:// or rediss:// URL of the Redis holding views and guards.",
+    )
+    redis_max_connections: int = Field(64, ge=1, le=10_000, description="Pool size per process.")
+    redis_timeout_seconds: float = Field(2.0, gt=0, description="Socket timeout of each call.")
+
+
+class TopicSettings(BaseSettings):
+    """Topic names (public ones are in contract section 3; internal ones are ours)."""
+
+    topic_source_events: str = Field("connect.source-events", description="Source systems' feed.")
+    topic_source_events_dlq: str = Field(
+        "connect.source-events.dlq", description="Malformed source events with the reason."
+    )
+    topic_events: str = Field("connect.events", description="Every platform event.")
+    topic_state: str = Field(
+        "connect.state", description="Compacted entity log; Redis views are rebuilt from it."
+    )
+    topic_redemptions: str = Field(
+        "connect.redemptions", description="Redemption requests keyed by share-token id."
+    )
+
+
+class InfraSettings(KafkaSettings, RedisSettings, TopicSettings):
+    """What a process needs to reach Kafka and Redis."""
+
+
+class ServiceSettings(BaseServiceSettings, HttpSettings, InfraSettings):
+    """The base of each service's settings class (which adds its env prefix and own fields)."""
+
+
+def load_settings(cls: type[SettingsT]) -> SettingsT:
+    """Build ``cls`` from the environment, or exit with a message naming each bad setting."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        lines = [f"invalid configuration for {cls.__name__}:"]
+        for error in exc.errors():
+            name = prefix + "_".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"  {name}: {error['msg']} (got {error.get('input')!r})")
+        sys.stderr.write("\n".join(lines) + "\n")
+        raise SystemExit(2) from None

@@ -1,0 +1,57 @@
+"""The aiohttp application factory every service starts from."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from connect_shared.config import HttpSettings, ServiceSettings
+from connect_shared.http.health import healthz, readyz
+from connect_shared.http.idempotency import idempotency_keys
+from connect_shared.http.keys import SERVICE_NAME
+from connect_shared.http.metrics import metrics_handler
+from connect_shared.http.middleware import (
+    authenticate,
+    errors_as_jsonapi,
+    key_inflection,
+    request_context,
+)
+from connect_shared.runtime import runtime_context
+
+
+def create_base_app(settings: ServiceSettings, service_name: str) -> web.Application:
+    """An app with the shared middlewares, the runtime clients and health/metrics routes.
+
+    The service adds its own routes and ``cleanup_ctx`` entries (after the runtime's, so the
+    runtime is open before and closed after them).
+    """
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[
+            request_context,
+            errors_as_jsonapi,
+            key_inflection,
+            authenticate,
+            idempotency_keys,
+        ],
+    )
+    app[SERVICE_NAME] = service_name
+    app.cleanup_ctx.append(runtime_context(settings, service_name))
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_handler)
+    return app
+
+
+def run_app(app: web.Application, settings: HttpSettings) -> None:
+    """Serve ``app`` on uvloop until SIGTERM/SIGINT, then shut down gracefully."""
+    import uvloop
+
+    uvloop.install()
+    web.run_app(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        access_log=None,
+        print=None,
+        shutdown_timeout=10,
+    )

@@ -1,0 +1,146 @@
+"""Middlewares every service runs, outermost first:
+
+request context (id, logs, metrics) -> errors as JSON:API -> key inflection -> authentication
+(and the view-ready guard) -> idempotency keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from connect_shared import jsonutil
+from connect_shared.auth import bearer_secret, lookup_key_for, principal_from_lookup
+from connect_shared.errors import (
+    ApiError,
+    BadRequest,
+    InternalError,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    Unavailable,
+)
+from connect_shared.http.keys import PRINCIPAL_KEY, REQUEST_ID_KEY, SERVICE_NAME
+from connect_shared.http.metrics import HTTP_LATENCY, HTTP_REQUESTS, route_label
+from connect_shared.http.responses import json_response
+from connect_shared.ids import new_id
+from connect_shared.inflection import INFLECTIONS, inflect_keys
+from connect_shared.logs import request_id_var
+from connect_shared.runtime import RUNTIME
+from connect_shared.state import VIEW_READY_KEY
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+API_PREFIX = "/api/v1/"
+# Public routes under the API prefix that need no key.
+PUBLIC_API_PATHS = frozenset({"/api/v1/openapi.json"})
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Give the request an id (``Request-Id`` header, logs) and record metrics."""
+    request_id = new_id("req_")
+    request[REQUEST_ID_KEY] = request_id
+    token = request_id_var.set(request_id)
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        response.headers["Request-Id"] = request_id
+        return response
+    finally:
+        service = request.app[SERVICE_NAME]
+        route = route_label(request)
+        HTTP_REQUESTS.labels(service, request.method, route, str(status)).inc()
+        HTTP_LATENCY.labels(service, route).observe(time.perf_counter() - started)
+        request_id_var.reset(token)
+
+
+def _error_response(error: ApiError) -> web.Response:
+    return json_response(error.document(), status=error.status, headers=error.headers)
+
+
+@web.middleware
+async def errors_as_jsonapi(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Render every failure as a JSON:API error document; a 5xx other than 503 is logged."""
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return _error_response(error)
+    except web.HTTPRequestEntityTooLarge:
+        return _error_response(PayloadTooLarge("The request body is larger than 1 MiB."))
+    except web.HTTPNotFound:
+        return _error_response(NotFound("No such route."))
+    except web.HTTPMethodNotAllowed as exc:
+        allowed = ",".join(sorted(exc.allowed_methods))
+        return _error_response(
+            MethodNotAllowed(
+                f"Method {exc.method} is not allowed here.", headers={"Allow": allowed}
+            )
+        )
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("unhandled error", extra={"path": request.path})
+        return _error_response(InternalError("An unexpected error occurred."))
+
+
+@web.middleware
+async def key_inflection(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Rewrite JSON response keys when ``Key-Inflection`` is ``camel`` or ``snake``."""
+    style = request.headers.get("Key-Inflection", "kebab").strip().lower()
+    if style not in INFLECTIONS:
+        raise BadRequest(
+            "Key-Inflection must be one of kebab, camel, snake.",
+            meta={"header": "Key-Inflection"},
+        )
+    response = await handler(request)
+    if style == "kebab" or not isinstance(response, web.Response):
+        return response
+    if response.content_type != "application/json" or not response.body:
+        return response
+    body = response.body
+    if not isinstance(body, bytes):
+        return response
+    document = inflect_keys(jsonutil.loads(body), style)
+    response.body = jsonutil.dumps(document)
+    return response
+
+
+@web.middleware
+async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Resolve the Bearer key of every ``/api/v1`` request to its organization.
+
+    The view marker is read in the same round trip: if Redis lost its state the answer is 503
+    (and a rebuild starts), never a misleading 401 or 404.
+    """
+    if not request.path.startswith(API_PREFIX) or request.path in PUBLIC_API_PATHS:
+        return await handler(request)
+    runtime = request.app[RUNTIME]
+    secret = bearer_secret(request.headers.get("Authorization"))
+    lookup = lookup_key_for(secret) if secret else "lk:api-key:-"
+    try:
+        ready, owner = await runtime.redis.mget(VIEW_READY_KEY, lookup)
+    except Exception as exc:
+        raise Unavailable("State store unavailable; try again shortly.") from exc
+    if not ready:
+        runtime.guardian.start_rebuild()
+        raise Unavailable(
+            "State is being rebuilt; nothing was written. Retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+    principal = principal_from_lookup(owner) if secret else None
+    if principal is None:
+        raise Unauthorized(
+            "A valid API key is required: 'Authorization: Bearer <key>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    request[PRINCIPAL_KEY] = principal
+    return await handler(request)

@@ -1,0 +1,36 @@
+"""Building JSON responses and reading JSON:API request bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from connect_shared import jsonutil
+from connect_shared.errors import BadRequest
+from connect_shared.jsonapi import split_document
+
+
+def json_response(
+    doc: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """A JSON response serialised with orjson."""
+    return web.Response(
+        body=jsonutil.dumps(doc), status=status, content_type="application/json", headers=headers
+    )
+
+
+async def read_json(request: web.Request) -> Any:
+    """The parsed JSON body (None when empty); 400 when it is not JSON."""
+    raw = await request.read()
+    if not raw.strip():
+        return None
+    try:
+        return jsonutil.loads(raw)
+    except ValueError as exc:
+        raise BadRequest("The request body is not valid JSON.", pointer="") from exc
+
+
+async def read_document(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(attributes, meta)`` of a JSON:API request body, keys normalised to kebab-case."""
+    return split_document(await read_json(request))

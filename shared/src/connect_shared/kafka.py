@@ -1,0 +1,177 @@
+"""Kafka plumbing with durable defaults: acks=all, an idempotent producer, and consumers that
+commit only after their handler finished (at-least-once; handlers must be idempotent)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+
+from connect_shared.config import KafkaSettings
+from connect_shared.errors import Unavailable
+
+log = logging.getLogger(__name__)
+
+Headers = list[tuple[str, bytes]]
+MessageHandler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One record to produce: topic, key and value bytes, optional headers."""
+
+    topic: str
+    key: str
+    value: bytes
+    headers: Headers = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Where the broker stored a record."""
+
+    topic: str
+    partition: int
+    offset: int
+
+
+class DurableProducer:
+    """One idempotent, acks=all producer per process, shared by every request."""
+
+    def __init__(self, settings: KafkaSettings, client_id: str) -> None:
+        self._timeout = settings.kafka_produce_timeout_seconds
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            client_id=f"{settings.kafka_client_id_prefix}-{client_id}",
+            acks="all",
+            enable_idempotence=True,
+            # A little lingering batches concurrent requests into one round trip.
+            linger_ms=2,
+            max_batch_size=256 * 1024,
+            compression_type=None,
+            request_timeout_ms=int(self._timeout * 1000),
+        )
+
+    @property
+    def raw(self) -> AIOKafkaProducer:
+        """The underlying aiokafka producer (for readiness checks)."""
+        return self._producer
+
+    async def start(self) -> None:
+        """Connect; retries until Kafka answers so services may start before the broker."""
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        """Flush what is queued and disconnect."""
+        await self._producer.stop()
+
+    async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[Delivered]:
+        """Produce ``messages`` concurrently and wait until every one is acknowledged.
+
+        Raises :class:`Unavailable` (503) when Kafka does not acknowledge them in time.
+        """
+        try:
+            async with asyncio.timeout(self._timeout):
+                futures = [
+                    await self._producer.send(
+                        m.topic, m.value, key=m.key.encode(), headers=m.headers or None
+                    )
+                    for m in messages
+                ]
+                results = await asyncio.gather(*futures)
+        except (KafkaError, TimeoutError) as exc:
+            log.warning("kafka produce failed", extra={"error": repr(exc)})
+            raise Unavailable("Kafka did not acknowledge the write; nothing was stored.") from exc
+        return [Delivered(r.topic, r.partition, r.offset) for r in results]
+
+    async def send(self, message: OutgoingMessage) -> Delivered:
+        """Produce one message and wait for its acknowledgement."""
+        (delivered,) = await self.send_all([message])
+        return delivered
+
+
+def make_consumer(
+    settings: KafkaSettings,
+    *topics: str,
+    group_id: str | None,
+    client_id: str,
+    **overrides: Any,
+) -> AIOKafkaConsumer:
+    """A consumer that starts from the earliest offset and never auto-commits."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "client_id": f"{settings.kafka_client_id_prefix}-{client_id}",
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "isolation_level": "read_committed",
+        "max_poll_records": 500,
+    }
+    options.update(overrides)
+    return AIOKafkaConsumer(*topics, **options)
+
+
+class ConsumerWorker:
+    """Runs ``handler`` over every record of a consumer group and commits after the work.
+
+    Partitions of one batch are processed concurrently, records of one partition in order. A
+    handler that raises is retried with back-off and its offset is not committed, so nothing is
+    skipped; handlers turn poison messages into dead letters themselves.
+    """
+
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        handler: MessageHandler,
+        *,
+        name: str,
+        max_records: int = 500,
+        retry_delay_seconds: float = 1.0,
+    ) -> None:
+        self._consumer = consumer
+        self._handler = handler
+        self._name = name
+        self._max_records = max_records
+        self._retry_delay = retry_delay_seconds
+
+    async def run(self) -> None:
+        """Start the consumer and process until cancelled."""
+        await self._consumer.start()
+        try:
+            while True:
+                batches = await self._consumer.getmany(
+                    timeout_ms=500, max_records=self._max_records
+                )
+                if not batches:
+                    continue
+                await asyncio.gather(*(self._drain(tp, recs) for tp, recs in batches.items()))
+        finally:
+            await self._consumer.stop()
+
+    async def _drain(
+        self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
+    ) -> None:
+        for record in records:
+            await self._handle_with_retry(record)
+        await self._consumer.commit({partition: records[-1].offset + 1})
+
+    async def _handle_with_retry(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        delay = self._retry_delay
+        while True:
+            try:
+                await self._handler(record)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception(
+                    "handler failed; will retry",
+                    extra={"worker": self._name, "topic": record.topic, "offset": record.offset},
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)

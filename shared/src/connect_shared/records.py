@@ -1,0 +1,186 @@
+"""Entity records shared by the services through ``connect.state`` and the Redis view.
+
+These are contracts between services (the issuer writes tokens, the redeemer moves them on),
+so they live here; each service renders its own API views from them. Bodies are stored with
+snake_case keys; timestamps are ISO strings (see :mod:`connect_shared.clock`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from connect_shared.state import StateRecord
+
+TokenStatus = Literal["created", "pending", "redeemed", "expired", "failed"]
+ConnectionStatus = Literal["pending", "active", "inactive"]
+SharingLevel = Literal["full", "presence", "none"]
+FailureReason = Literal[
+    "source_not_found", "source_redacted", "import_failed", "unrecoverable_error"
+]
+RedeemMode = Literal["clone", "hydrate"]
+
+COLLECTION_BY_PREFIX = {
+    "inq_": "inquiries",
+    "act_": "accounts",
+    "txn_": "transactions",
+    "ver_": "verifications",
+}
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    created_at: str
+    updated_at: str
+
+
+class OrganizationRecord(_Record):
+    """An organization."""
+
+    name: str
+
+
+class ApiKeyRecord(_Record):
+    """An API key: only the SHA-256 of the secret is stored."""
+
+    organization_id: str
+    secret_sha256: str
+    revoked_at: str | None = None
+
+
+class ConnectionRecord(_Record):
+    """A connection from a source organization to a destination organization."""
+
+    source_organization_id: str
+    destination_organization_id: str
+    status: ConnectionStatus = "pending"
+    sharing: dict[str, SharingLevel] = Field(
+        default_factory=dict, description="Per source field; fields not named are shared in full."
+    )
+
+
+class Provenance(BaseModel):
+    """Where a copied object came from, with the redeemer's signed attestation."""
+
+    share_token_id: str
+    source_organization_id: str
+    source_object_id: str
+    copied_at: str
+    attestation: str
+
+
+class SourceObjectRecord(_Record):
+    """An inquiry, account, transaction or verification of one organization."""
+
+    organization_id: str
+    type: str  # inquiry | account | transaction | verification/<kind>
+    status: str = "created"
+    reference_id: str | None = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+    verification_ids: list[str] = Field(default_factory=list)
+    redacted: bool = False
+    provenance: Provenance | None = None
+
+
+class ShareTokenRecord(_Record):
+    """A share token, as the source and destination both see it (views differ by direction)."""
+
+    connection_id: str
+    source_organization_id: str
+    destination_organization_id: str
+    source_id: str
+    source_type: str
+    status: TokenStatus = "created"
+    expires_at: str
+    expires_at_ms: int
+    pending_at: str | None = None
+    redeemed_at: str | None = None
+    failed_at: str | None = None
+    expired_at: str | None = None
+    failure_reason: FailureReason | None = None
+    redeem_mode: RedeemMode | None = None
+    destination_id: str | None = None
+    destination_type: str | None = None
+    expiry_announced: bool = False
+
+
+def organization_state(org: OrganizationRecord, score: float) -> StateRecord:
+    """State write for an organization."""
+    return StateRecord(
+        id=org.id, kind="organization", body=org.model_dump(), indexes={"idx:organization": score}
+    )
+
+
+def api_key_lookup(secret_sha256: str) -> str:
+    """The lookup key that maps a key's hash to its owner."""
+    return f"lk:api-key:{secret_sha256}"
+
+
+def api_key_state(key: ApiKeyRecord, score: float) -> StateRecord:
+    """State write for an API key; a revoked key loses its lookup, so it stops authenticating."""
+    lookups = {}
+    if key.revoked_at is None:
+        lookups[api_key_lookup(key.secret_sha256)] = f"{key.id} {key.organization_id}"
+    return StateRecord(
+        id=key.id,
+        kind="api-key",
+        body=key.model_dump(),
+        indexes={f"idx:api-key:{key.organization_id}": score},
+        lookups=lookups,
+    )
+
+
+def connection_index(org_id: str) -> str:
+    """Index of the connections an organization is a side of."""
+    return f"idx:connection:{org_id}"
+
+
+def connection_state(connection: ConnectionRecord, score: float) -> StateRecord:
+    """State write for a connection, indexed for both sides."""
+    return StateRecord(
+        id=connection.id,
+        kind="connection",
+        body=connection.model_dump(),
+        indexes={
+            connection_index(connection.source_organization_id): score,
+            connection_index(connection.destination_organization_id): score,
+        },
+    )
+
+
+def object_index(org_id: str, collection: str) -> str:
+    """Index of one organization's objects of one collection (``inquiries``...)."""
+    return f"idx:object:{org_id}:{collection}"
+
+
+def source_object_state(obj: SourceObjectRecord, score: float) -> StateRecord:
+    """State write for a source object (or a copy made by a redemption)."""
+    collection = COLLECTION_BY_PREFIX[obj.id[:4]]
+    return StateRecord(
+        id=obj.id,
+        kind="object",
+        body=obj.model_dump(),
+        indexes={object_index(obj.organization_id, collection): score},
+    )
+
+
+def token_index(org_id: str, direction: Literal["outbound", "inbound"]) -> str:
+    """Index of an organization's outbound or inbound tokens."""
+    return f"idx:share-token:{org_id}:{direction}"
+
+
+TOKEN_EXPIRY_INDEX = "idx:share-token:expiry"  # noqa: S105 (an index name, not a secret)
+
+
+def share_token_state(token: ShareTokenRecord, score: float) -> StateRecord:
+    """State write for a share token: listed on both sides; ``created`` ones queue for expiry."""
+    indexes = {
+        token_index(token.source_organization_id, "outbound"): score,
+        token_index(token.destination_organization_id, "inbound"): score,
+    }
+    if not token.expiry_announced and token.status in ("created", "expired"):
+        indexes[TOKEN_EXPIRY_INDEX] = float(token.expires_at_ms)
+    return StateRecord(id=token.id, kind="share-token", body=token.model_dump(), indexes=indexes)

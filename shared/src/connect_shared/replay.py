@@ -1,0 +1,149 @@
+"""Rebuilding and following the Redis view from ``connect.state``.
+
+Redis is a view. When its marker key is missing (first start, FLUSHALL, a lost Redis) the
+services answer 503 and one of them replays the compacted state topic from the beginning;
+a follower in a consumer group also re-applies every write so a process that died between
+its Kafka write and its Redis write leaves no gap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from aiokafka import ConsumerRecord, TopicPartition
+from redis.asyncio import Redis
+
+from connect_shared import jsonutil
+from connect_shared.config import KafkaSettings
+from connect_shared.kafka import ConsumerWorker, Delivered, make_consumer
+from connect_shared.state import VIEW_READY_KEY, StateRecord, StateStore, view_is_ready
+
+log = logging.getLogger(__name__)
+
+REBUILD_LOCK_KEY = "connect:rebuild-lock"
+RETRY_AFTER_FAILURE_SECONDS = 2.0
+FOLLOWER_GROUP = "connect-state-view"
+
+
+async def apply_state_message(store: StateStore, message: ConsumerRecord[bytes, bytes]) -> None:
+    """Apply one ``connect.state`` message to the view (ignores what it cannot parse)."""
+    if message.value is None:
+        return
+    try:
+        record = StateRecord.model_validate(jsonutil.loads(message.value))
+    except ValueError:
+        log.error("unreadable state record skipped", extra={"offset": message.offset})
+        return
+    await store.apply(record, Delivered(message.topic, message.partition, message.offset))
+
+
+async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -> int:
+    """Apply every record of ``topic`` up to its current end; returns how many were read."""
+    consumer = make_consumer(settings, group_id=None, client_id="state-replay")
+    count = 0
+    try:
+        await consumer.start()
+        # A consumer without subscriptions holds no topic metadata yet: fetch it.
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = cluster.partitions_for_topic(topic)
+        if not partitions:
+            raise RuntimeError(f"topic {topic} does not exist; create the topics first")
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        ends = await consumer.end_offsets(assigned)
+        remaining = {tp for tp in assigned if ends[tp] > 0}
+        while remaining:
+            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
+            for tp, messages in batches.items():
+                for message in messages:
+                    await apply_state_message(store, message)
+                    count += 1
+                if messages and messages[-1].offset + 1 >= ends[tp]:
+                    remaining.discard(tp)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return count
+
+
+async def rebuild_view(settings: KafkaSettings, topic: str, store: StateStore) -> bool:
+    """Rebuild the view unless another process is already doing it; then mark it ready.
+
+    Returns True when this call did the rebuild.
+    """
+    redis: Redis = store.redis
+    if not await redis.set(REBUILD_LOCK_KEY, "1", nx=True, ex=600):
+        return False
+    try:
+        count = await replay_state(settings, topic, store)
+        await redis.set(VIEW_READY_KEY, "1")
+        log.info("view rebuilt from kafka", extra={"records": count})
+        return True
+    finally:
+        await redis.delete(REBUILD_LOCK_KEY)
+
+
+class ViewGuardian:
+    """Answers 'is the view usable?' and starts a rebuild when it is not."""
+
+    def __init__(self, settings: KafkaSettings, topic: str, store: StateStore) -> None:
+        self._settings = settings
+        self._topic = topic
+        self._store = store
+        self._task: asyncio.Task[bool] | None = None
+        self._last_failure = 0.0
+
+    async def ready(self) -> bool:
+        """True when the view can be trusted; otherwise a rebuild is (being) started."""
+        if await view_is_ready(self._store.redis):
+            return True
+        self.start_rebuild()
+        return False
+
+    def start_rebuild(self) -> None:
+        """Start a background rebuild if none is running in this process."""
+        if self._task is not None and not self._task.done():
+            return
+        # After a failure (Kafka down) wait a little instead of retrying on every request.
+        if time.monotonic() - self._last_failure < RETRY_AFTER_FAILURE_SECONDS:
+            return
+        self._task = asyncio.create_task(self._rebuild())
+
+    async def _rebuild(self) -> bool:
+        try:
+            return await rebuild_view(self._settings, self._topic, self._store)
+        except Exception as exc:
+            self._last_failure = time.monotonic()
+            log.warning("view rebuild failed; will retry", extra={"error": repr(exc)})
+            return False
+
+    async def wait_ready(self, limit_seconds: float) -> bool:
+        """Wait (bounded) until the view is ready; used at start-up and by the rebuild CLI."""
+        async with asyncio.timeout(limit_seconds):
+            # Polling on purpose: the rebuild may run in another process.
+            while not await self.ready():  # noqa: ASYNC110
+                await asyncio.sleep(0.2)
+        return True
+
+    async def close(self) -> None:
+        """Cancel a running rebuild."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+
+
+def state_follower(settings: KafkaSettings, topic: str, store: StateStore) -> ConsumerWorker:
+    """A consumer-group worker re-applying every state write (idempotent by offset)."""
+    consumer = make_consumer(settings, topic, group_id=FOLLOWER_GROUP, client_id="state-follower")
+
+    async def handle(message: ConsumerRecord[bytes, bytes]) -> None:
+        await apply_state_message(store, message)
+
+    return ConsumerWorker(consumer, handle, name="state-follower")

@@ -1,0 +1,139 @@
+"""The durable entity store: every write goes to the compacted Kafka topic ``connect.state``
+(acks=all) first and then into a Redis view, so Redis can always be rebuilt from Kafka.
+
+Redis layout (one Redis per deployment; keys are not cluster-slotted on purpose, the view is
+small and rebuilt as a whole):
+
+* ``rec:{id}`` hash: ``offset`` (Kafka offset of the write), ``body`` (JSON), ``indexes`` and
+  ``lookups`` (JSON maps, so a later write or a delete can undo them).
+* index sorted sets named by the record (e.g. ``idx:connection:org_1``), scored by time.
+* lookup strings named by the record (e.g. ``lk:api-key:<sha256>``) for unique secondary keys.
+
+A write is applied to Redis only when its Kafka offset is newer than the stored one, so the
+direct write and a replay can race in any order and the view still ends on the newest state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from redis.asyncio import Redis
+
+from connect_shared import jsonutil
+from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
+
+VIEW_READY_KEY = "connect:view-ready"
+
+_APPLY_SCRIPT = """
+local current = redis.call('HGET', KEYS[1], 'offset')
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+local old_indexes = redis.call('HGET', KEYS[1], 'indexes')
+if old_indexes then
+  for name, _ in pairs(cjson.decode(old_indexes)) do redis.call('ZREM', name, ARGV[6]) end
+end
+local old_lookups = redis.call('HGET', KEYS[1], 'lookups')
+if old_lookups then
+  for name, _ in pairs(cjson.decode(old_lookups)) do redis.call('DEL', name) end
+end
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[1], 'offset', ARGV[1], 'body', '', 'indexes', '{}', 'lookups', '{}')
+  return 1
+end
+redis.call('HSET', KEYS[1], 'offset', ARGV[1], 'body', ARGV[2], 'indexes', ARGV[4],
+           'lookups', ARGV[5])
+for name, score in pairs(cjson.decode(ARGV[4])) do redis.call('ZADD', name, score, ARGV[6]) end
+for name, value in pairs(cjson.decode(ARGV[5])) do redis.call('SET', name, value) end
+return 1
+"""
+
+
+class StateRecord(BaseModel):
+    """One entity write as it travels on ``connect.state``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: str
+    body: dict[str, Any] = Field(default_factory=dict)
+    indexes: dict[str, float] = Field(default_factory=dict)
+    lookups: dict[str, str] = Field(default_factory=dict)
+    deleted: bool = False
+
+
+def record_key(record_id: str) -> str:
+    """The Redis hash holding one record."""
+    return f"rec:{record_id}"
+
+
+class StateStore:
+    """Writes records durably and reads them back from the Redis view."""
+
+    def __init__(self, producer: DurableProducer, redis: Redis, topic: str) -> None:
+        self._producer = producer
+        self._redis = redis
+        self._topic = topic
+        self._apply = redis.register_script(_APPLY_SCRIPT)
+
+    @property
+    def redis(self) -> Redis:
+        """The Redis client the view lives in."""
+        return self._redis
+
+    async def put(self, *records: StateRecord, also: Sequence[OutgoingMessage] = ()) -> None:
+        """Make ``records`` durable on Kafka together with ``also`` (e.g. events), then apply
+        them to Redis. Raises ``Unavailable`` (503) if Kafka does not acknowledge."""
+        messages = [self.message(record) for record in records]
+        delivered = await self._producer.send_all([*messages, *also])
+        for record, where in zip(records, delivered, strict=False):
+            await self.apply(record, where)
+
+    def message(self, record: StateRecord) -> OutgoingMessage:
+        """The Kafka message for ``record`` (keyed by id, so compaction keeps the newest)."""
+        return OutgoingMessage(self._topic, record.id, jsonutil.dumps(record.model_dump()))
+
+    async def apply(self, record: StateRecord, where: Delivered) -> bool:
+        """Apply one durable write to Redis unless a newer one is already there."""
+        applied = await self._apply(
+            keys=[record_key(record.id)],
+            args=[
+                where.offset,
+                jsonutil.dumps(record.body),
+                "1" if record.deleted else "0",
+                jsonutil.dumps(record.indexes),
+                jsonutil.dumps(record.lookups),
+                record.id,
+            ],
+        )
+        return bool(applied)
+
+    async def get(self, record_id: str) -> dict[str, Any] | None:
+        """The stored body of ``record_id``, or None if absent or deleted."""
+        raw = await self._redis.hget(record_key(record_id), "body")
+        return jsonutil.loads(raw) if raw else None
+
+    async def get_many(self, record_ids: Sequence[str]) -> list[dict[str, Any] | None]:
+        """Bodies of several records in one round trip (None where absent)."""
+        if not record_ids:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for record_id in record_ids:
+                pipe.hget(record_key(record_id), "body")
+            raws = await pipe.execute()
+        return [jsonutil.loads(raw) if raw else None for raw in raws]
+
+    async def lookup(self, name: str) -> str | None:
+        """The value of a unique secondary key, e.g. an API key's owner."""
+        raw = await self._redis.get(name)
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    async def index_ids(self, index: str, *, newest_first: bool = True) -> list[str]:
+        """Every id in ``index``, newest first by default."""
+        raw = await self._redis.zrange(index, 0, -1, desc=newest_first)
+        return [item.decode() if isinstance(item, bytes) else str(item) for item in raw]
+
+
+async def view_is_ready(redis: Redis) -> bool:
+    """True when the Redis view holds state (it vanishes with FLUSHALL or a lost Redis)."""
+    return bool(await redis.exists(VIEW_READY_KEY))

@@ -1,0 +1,30 @@
+"""Helpers for the deploy/ and local-runtime tests (a plain module: tests/infra has no
+__init__.py, so pytest puts this directory on sys.path)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+
+
+def render_local_nginx(tmp: Path, ports: dict[str, int]) -> Path:
+    """Render deploy/nginx/nginx.conf.template the way deploy/local/nginx.sh does."""
+    data = tmp / "data"
+    (data / "nginx" / "tmp").mkdir(parents=True, exist_ok=True)
+    (data / "logs").mkdir(parents=True, exist_ok=True)
+    values = {
+        "DATA": str(data),
+        "DEPLOY": str(DEPLOY),
+        "GATEWAY_PORT": str(ports["gateway"]),
+        "ISSUER_PORT": str(ports["issuer"]),
+        "REDEEMER_PORT": str(ports["redeemer"]),
+        "NOTIFIER_PORT": str(ports["notifier"]),
+    }
+    text = (DEPLOY / "nginx" / "nginx.conf.template").read_text()
+    text = re.sub(r"@([A-Z_]+)@", lambda m: values[m.group(1)], text)
+    conf = data / "nginx" / "nginx.conf"
+    conf.write_text(text)
+    return conf

@@ -1,0 +1,70 @@
+"""Reading the real ``connect.events`` topic the way a downstream system would."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from connect_shared import jsonutil
+
+BOOTSTRAP = "127.0.0.1:9092"
+
+
+class TopicRecorder:
+    """Records every message of a topic produced after :meth:`start`."""
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+        self.messages: list[dict[str, Any]] = []
+        self.keys: list[str] = []
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=BOOTSTRAP, enable_auto_commit=False, group_id=None
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        cluster = await self._consumer._client.fetch_all_metadata()
+        numbers = sorted(cluster.partitions_for_topic(self.topic) or set())
+        partitions = [TopicPartition(self.topic, p) for p in numbers]
+        self._consumer.assign(partitions)
+        await self._consumer.seek_to_end(*partitions)
+        for tp in partitions:  # resolve positions now, so nothing produced later is missed
+            await self._consumer.position(tp)
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        async for message in self._consumer:
+            self.keys.append(message.key.decode() if message.key else "")
+            self.messages.append(jsonutil.loads(message.value) if message.value else {})
+
+    async def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], count: int = 1, timeout: float = 20.0
+    ) -> list[dict[str, Any]]:
+        """Wait until ``count`` recorded messages match ``predicate``; return them."""
+        async with asyncio.timeout(timeout):
+            while True:
+                found = [m for m in self.messages if predicate(m)]
+                if len(found) >= count:
+                    return found
+                await asyncio.sleep(0.05)
+
+    def matching(self, predicate: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        return [m for m in self.messages if predicate(m)]
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        await self._consumer.stop()
+
+
+def event_named(name: str, **attributes: str) -> Callable[[dict[str, Any]], bool]:
+    """Predicate: an event with this name and these ``data.attributes`` values."""
+
+    def check(message: dict[str, Any]) -> bool:
+        attrs = message.get("data", {}).get("attributes", {})
+        return attrs.get("name") == name and all(attrs.get(k) == v for k, v in attributes.items())
+
+    return check
