@@ -172,7 +172,7 @@ def token_index(org_id: str, direction: Literal["outbound", "inbound"]) -> str:
     return f"idx:share-token:{org_id}:{direction}"
 
 
-TOKEN_EXPIRY_INDEX = "idx:share-token:expiry"  # noqa: S105 (an index name, not a secret)
+TOKEN_EXPIRY_INDEX = "idx:share-token:expiry"
 
 
 def share_token_state(token: ShareTokenRecord, score: float) -> StateRecord:
