@@ -1,0 +1,121 @@
+"""The running stack as an operator meets it: the gateway, the admin CLI, health and readiness."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.services import ROOT, ServiceProcess, http_status, wait_until
+
+GATEWAY = "http://127.0.0.1:8080"
+RUN_DIR = ROOT / ".data" / "run"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("service", ["issuer", "redeemer", "notifier"])
+def test_each_service_health_and_readiness_are_reachable_through_the_gateway(
+    services: dict[str, ServiceProcess], service: str
+) -> None:
+    assert http_status(f"{GATEWAY}/healthz/{service}") == 200
+    assert http_status(f"{GATEWAY}/readyz/{service}") == 200
+    assert http_status(f"{services[service].url}/metrics") == 200
+
+
+@pytest.mark.e2e
+def test_admin_cli_creates_an_organization_and_prints_its_id_and_api_key(
+    services: dict[str, ServiceProcess],
+) -> None:
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/connect-admin"), "org", "create", "--name", "acme"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    created = json.loads(out.stdout)
+    assert created["id"].startswith("org_")
+    assert created["api-key"]
+    listed = json.loads(
+        subprocess.run(
+            [str(ROOT / ".venv/bin/connect-admin"), "org", "list"],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            timeout=60,
+        ).stdout
+    )
+    assert created["id"] in {org["id"] for org in listed}
+
+
+@pytest.mark.e2e
+def test_revoked_api_key_stops_authenticating_at_once(
+    services: dict[str, ServiceProcess], org_factory: object
+) -> None:
+    import urllib.request
+
+    org = org_factory("revocation")  # type: ignore[operator]
+
+    def status_with_key() -> int:
+        request = urllib.request.Request(
+            f"{GATEWAY}/api/v1/connect/connections",
+            headers={"Authorization": f"Bearer {org['api-key']}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert status_with_key() != 401
+    subprocess.run(
+        [str(ROOT / ".venv/bin/connect-admin"), "key", "revoke", "--key-id", org["api-key-id"]],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert status_with_key() == 401
+
+
+def _kill(component: str) -> None:
+    pid = int(Path(RUN_DIR / f"{component}.pid").read_text().strip())
+    os.kill(pid, signal.SIGKILL)
+
+
+def _restart_infrastructure() -> None:
+    subprocess.run(["bash", str(ROOT / "deploy/local/stack.sh"), "start"], check=True, cwd=ROOT)
+
+
+def _all_ready(services: dict[str, ServiceProcess], status: int) -> bool:
+    return all(http_status(f"{s.url}/readyz", timeout=5) == status for s in services.values())
+
+
+@pytest.mark.integration
+@pytest.mark.disruptive
+def test_losing_redis_makes_every_service_unready_until_it_is_back(
+    services: dict[str, ServiceProcess],
+) -> None:
+    _kill("redis")
+    try:
+        wait_until(lambda: _all_ready(services, 503), 30, "services unready without Redis")
+    finally:
+        _restart_infrastructure()
+    wait_until(lambda: _all_ready(services, 200), 60, "services ready with Redis back")
+
+
+@pytest.mark.integration
+@pytest.mark.disruptive
+def test_losing_kafka_makes_every_service_unready_until_it_is_back(
+    services: dict[str, ServiceProcess],
+) -> None:
+    _kill("kafka")
+    try:
+        wait_until(lambda: _all_ready(services, 503), 60, "services unready without Kafka")
+    finally:
+        _restart_infrastructure()
+    wait_until(lambda: _all_ready(services, 200), 120, "services ready with Kafka back")
