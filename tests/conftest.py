@@ -13,8 +13,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from connect_shared import jsonutil
 
+from tests.support.admin import create_org
 from tests.support.api import ApiClient
 from tests.support.kafka import TopicRecorder
 from tests.support.services import ROOT, ServiceProcess
@@ -60,18 +60,6 @@ async def http(services: dict[str, ServiceProcess]) -> AsyncIterator[aiohttp.Cli
     """One pooled HTTP client for the whole session."""
     async with aiohttp.ClientSession() as session:
         yield session
-
-
-def create_org(name: str) -> dict[str, Any]:
-    """``connect-admin org create``: the real CLI, as an operator runs it."""
-    out = subprocess.run(
-        [str(ROOT / ".venv/bin/connect-admin"), "org", "create", "--name", name],
-        check=True,
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    return dict(jsonutil.loads(out.stdout))
 
 
 @pytest.fixture

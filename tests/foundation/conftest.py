@@ -12,13 +12,15 @@ from connect_shared.kafka import DurableProducer
 from connect_shared.redis_client import make_redis
 from redis.asyncio import Redis
 
+from tests.support.ports import KAFKA_BOOTSTRAP, redis_url
+
 # A Redis database of its own, so these tests never touch the services' view (db 0).
-SCRATCH_REDIS = "redis://127.0.0.1:6379/14"
+SCRATCH_REDIS = redis_url(14)
 
 
 @pytest.fixture
 def infra_settings(infrastructure: None) -> InfraSettings:
-    return InfraSettings(redis_url=SCRATCH_REDIS)
+    return InfraSettings(redis_url=SCRATCH_REDIS, kafka_bootstrap_servers=KAFKA_BOOTSTRAP)
 
 
 @pytest.fixture

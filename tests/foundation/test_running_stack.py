@@ -6,13 +6,16 @@ import json
 import os
 import signal
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.support.admin import run_admin
+from tests.support.ports import GATEWAY_URL as GATEWAY
 from tests.support.services import ROOT, ServiceProcess, http_status, wait_until
 
-GATEWAY = "http://127.0.0.1:8080"
 RUN_DIR = ROOT / ".data" / "run"
 
 
@@ -30,25 +33,10 @@ def test_each_service_health_and_readiness_are_reachable_through_the_gateway(
 def test_admin_cli_creates_an_organization_and_prints_its_id_and_api_key(
     services: dict[str, ServiceProcess],
 ) -> None:
-    out = subprocess.run(
-        [str(ROOT / ".venv/bin/connect-admin"), "org", "create", "--name", "acme"],
-        check=True,
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    created = json.loads(out.stdout)
+    created = json.loads(run_admin("org", "create", "--name", "acme"))
     assert created["id"].startswith("org_")
     assert created["api-key"]
-    listed = json.loads(
-        subprocess.run(
-            [str(ROOT / ".venv/bin/connect-admin"), "org", "list"],
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-            timeout=60,
-        ).stdout
-    )
+    listed = json.loads(run_admin("org", "list"))
     assert created["id"] in {org["id"] for org in listed}
 
 
@@ -56,8 +44,6 @@ def test_admin_cli_creates_an_organization_and_prints_its_id_and_api_key(
 def test_revoked_api_key_stops_authenticating_at_once(
     services: dict[str, ServiceProcess], org_factory: object
 ) -> None:
-    import urllib.request
-
     org = org_factory("revocation")  # type: ignore[operator]
 
     def status_with_key() -> int:
@@ -72,13 +58,7 @@ def test_revoked_api_key_stops_authenticating_at_once(
             return exc.code
 
     assert status_with_key() != 401
-    subprocess.run(
-        [str(ROOT / ".venv/bin/connect-admin"), "key", "revoke", "--key-id", org["api-key-id"]],
-        check=True,
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    run_admin("key", "revoke", "--key-id", org["api-key-id"])
     assert status_with_key() == 401
 
 

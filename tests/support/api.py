@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-GATEWAY = "http://127.0.0.1:8080"
+from tests.support.ports import GATEWAY_URL as GATEWAY
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from connect_shared import jsonutil
 
-BOOTSTRAP = "127.0.0.1:9092"
+from tests.support.ports import KAFKA_BOOTSTRAP as BOOTSTRAP
 
 
 class TopicRecorder:

@@ -12,9 +12,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.ports import SERVICE_PORTS, service_env
+
 ROOT = Path(__file__).resolve().parents[2]
 LOG_DIR = ROOT / ".data" / "logs" / "tests"
-PORTS = {"issuer": 8001, "redeemer": 8002, "notifier": 8003}
 
 
 def http_status(url: str, timeout: float = 1.0) -> int | None:
@@ -48,7 +49,7 @@ class ServiceProcess:
 
     @property
     def port(self) -> int:
-        return int(self.env.get(f"{self.name.upper()}_HTTP_PORT", PORTS[self.name]))
+        return int(self.env.get(f"{self.name.upper()}_HTTP_PORT", SERVICE_PORTS[self.name]))
 
     @property
     def url(self) -> str:
@@ -57,7 +58,12 @@ class ServiceProcess:
     def start(self, wait_ready: bool = True) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = (LOG_DIR / f"{self.name}.log").open("ab")
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        environment = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            **service_env(self.name),
+            **self.env,
+        }
         self.process = subprocess.Popen(
             [sys.executable, "-m", self.name], cwd=ROOT, env=environment, stdout=log, stderr=log
         )

@@ -1,0 +1,33 @@
+"""Where the stack under test listens. The same variables as deploy/local/lib.sh, so a second
+checkout can run its whole suite on other ports beside a running stack."""
+
+from __future__ import annotations
+
+import os
+
+KAFKA_PORT = int(os.environ.get("KAFKA_PORT", "9092"))
+REDIS_PORT = int(os.environ.get("REDIS_PORT", "6379"))
+GATEWAY_PORT = int(os.environ.get("GATEWAY_PORT", "8080"))
+SERVICE_PORTS = {
+    "issuer": int(os.environ.get("ISSUER_PORT", "8001")),
+    "redeemer": int(os.environ.get("REDEEMER_PORT", "8002")),
+    "notifier": int(os.environ.get("NOTIFIER_PORT", "8003")),
+}
+
+KAFKA_BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+GATEWAY_URL = f"http://127.0.0.1:{GATEWAY_PORT}"
+
+
+def redis_url(db: int = 0) -> str:
+    """URL of the stack's Redis, database ``db``."""
+    return f"redis://127.0.0.1:{REDIS_PORT}/{db}"
+
+
+def service_env(service: str) -> dict[str, str]:
+    """The prefixed settings that point one service (or the admin CLI) at this stack."""
+    prefix = service.upper()
+    return {
+        f"{prefix}_HTTP_PORT": str(SERVICE_PORTS.get(service, 0)),
+        f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP,
+        f"{prefix}_REDIS_URL": redis_url(),
+    }
