@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from redis.asyncio import Redis
+
 from connect_shared.config import InfraSettings
 from connect_shared.ids import new_id
 from connect_shared.kafka import DurableProducer
 from connect_shared.redis_client import make_redis
-from redis.asyncio import Redis
-
 from tests.support.ports import KAFKA_BOOTSTRAP, redis_url
 
 # A Redis database of its own, so these tests never touch the services' view (db 0).

@@ -7,6 +7,7 @@ import contextlib
 
 import pytest
 from aiokafka import ConsumerRecord
+
 from connect_shared.config import InfraSettings
 from connect_shared.kafka import ConsumerWorker, DurableProducer, OutgoingMessage, make_consumer
 

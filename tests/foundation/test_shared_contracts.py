@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
 from connect_shared.auth import bearer_secret, generate_secret, hash_secret, principal_from_lookup
 from connect_shared.errors import BadRequest, Unprocessable
 from connect_shared.events import build_event
 from connect_shared.ids import derived_id, has_prefix, new_id
 from connect_shared.inflection import inflect_keys, kebab_keys
 from connect_shared.jsonapi import parse_attributes, split_document
-from pydantic import BaseModel, ConfigDict, Field
 
 pytestmark = pytest.mark.unit
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from redis.asyncio import Redis
+
 from connect_shared.config import InfraSettings
 from connect_shared.kafka import Delivered, DurableProducer
 from connect_shared.replay import rebuild_view
 from connect_shared.state import StateRecord, StateStore, view_is_ready
-from redis.asyncio import Redis
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,6 @@ import subprocess
 from typing import Any
 
 from connect_shared import jsonutil
-
 from tests.support.ports import service_env
 from tests.support.services import ROOT
 

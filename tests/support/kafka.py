@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from connect_shared import jsonutil
 
+from connect_shared import jsonutil
 from tests.support.ports import KAFKA_BOOTSTRAP as BOOTSTRAP
 
 
