@@ -2,7 +2,8 @@
 # Everything runtime lives under the git-ignored .data/ of the repo root, so a
 # checkout is self-contained and `make clean` is just `rm -rf .data`.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DATA="$ROOT/.data"
+# CONNECT_DATA_DIR lets a second stack (benchmarks, a rehearsal) run beside the usual one.
+DATA="${CONNECT_DATA_DIR:-$ROOT/.data}"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
