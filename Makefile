@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND := noninteractive
 # Root needs no sudo; elsewhere sudo must not ask for a password (-n) in CI.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo -n")
 
-.PHONY: help install run infra-up infra-down infra-status lint test clean
+.PHONY: help install run infra-up infra-down infra-status lint test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -61,6 +61,11 @@ test: install ## install, start infra, lint, run the whole pytest suite, stop in
 	fi; \
 	$(MAKE) --no-print-directory infra-down || true; \
 	exit $$rc
+
+# Not part of `test`. Honours CONNECT_DATA_DIR and the *_PORT variables of deploy/local/lib.sh
+# (so it can run beside another stack) and BENCH_DURATION / BENCH_SCENARIOS (docs/benchmarks.md).
+bench: install ## load benchmarks: start what is missing, run the scenarios, write bench/results/
+	$(VENV)/bin/python -m bench
 
 clean: infra-down ## stop the infra and delete all runtime data (.data/)
 	rm -rf .data

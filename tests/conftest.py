@@ -24,6 +24,10 @@ TEST_ENV = {
     "NOTIFIER_PROFILE": "development",
     "NOTIFIER_SSRF_ALLOW_CIDRS": "127.0.0.0/8,::1/128",
     "NOTIFIER_RETRY_SCHEDULE": "0,1,1,2",
+    # Short attempts and leases so timeouts and kill -9 recoveries fit in a test.
+    "NOTIFIER_DELIVERY_TIMEOUT_SECONDS": "1",
+    "NOTIFIER_CONNECT_TIMEOUT_SECONDS": "1",
+    "NOTIFIER_DELIVERY_LEASE_SECONDS": "8",
 }
 
 

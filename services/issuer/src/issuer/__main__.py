@@ -5,7 +5,6 @@ from __future__ import annotations
 from connect_shared.config import load_settings
 from connect_shared.http.app import run_app
 from connect_shared.logs import configure_logging
-
 from issuer.app import create_app
 from issuer.config import IssuerSettings
 

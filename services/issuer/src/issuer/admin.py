@@ -15,7 +15,6 @@ from connect_shared import jsonutil
 from connect_shared.clock import utcnow
 from connect_shared.config import load_settings
 from connect_shared.runtime import open_runtime
-
 from issuer.adapters.organization_store import OrganizationStore
 from issuer.config import IssuerSettings
 from issuer.domain.organizations import issue_key, new_organization, revoke_key

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from aiohttp import web
-from connect_shared.http.app import create_base_app
 
+from connect_shared.background import background_task
+from connect_shared.http.app import create_base_app
+from issuer.adapters.http import connections, openapi, share_tokens, source_objects
+from issuer.adapters.workers import consume_source_events, sweep_expired_tokens
+from issuer.bootstrap import issuer_context
 from issuer.config import IssuerSettings
 
 
 def create_app(settings: IssuerSettings) -> web.Application:
     """The issuer app: shared middlewares and health, plus the issuer's routes and workers."""
     app = create_base_app(settings, "issuer")
+    app.cleanup_ctx.append(issuer_context(settings))
+    app.cleanup_ctx.append(background_task("source-events", consume_source_events))
+    app.cleanup_ctx.append(background_task("expiry-sweeper", sweep_expired_tokens))
+    connections.add_routes(app)
+    source_objects.add_routes(app)
+    share_tokens.add_routes(app)
+    openapi.add_routes(app)
     return app

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from connect_shared.config import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from connect_shared.config import ServiceSettings
 
 
 class IssuerSettings(ServiceSettings):
@@ -13,3 +14,14 @@ class IssuerSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ISSUER_", frozen=True, extra="ignore")
 
     http_port: int = Field(8001, ge=1, le=65535, description="TCP port of the issuer's API.")
+    source_events_group: str = Field(
+        "connect-issuer-source-events",
+        min_length=1,
+        description="Consumer group reading connect.source-events (shared by issuer replicas).",
+    )
+    expiry_sweep_interval_seconds: float = Field(
+        1.0, gt=0, le=300, description="Pause between two scans for share tokens past expiry."
+    )
+    expiry_sweep_batch: int = Field(
+        200, ge=1, le=10_000, description="Tokens looked at per expiry scan."
+    )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from aiohttp import web
-from connect_shared.http.app import create_base_app
 
+from connect_shared.http.app import create_base_app
+from notifier.adapters import api_deliveries, api_webhooks
+from notifier.bootstrap import notifier_context
 from notifier.config import NotifierSettings
 
 
 def create_app(settings: NotifierSettings) -> web.Application:
     """The notifier app: shared middlewares and health, plus the notifier's routes and workers."""
     app = create_base_app(settings, "notifier")
+    app.cleanup_ctx.append(notifier_context(settings))
+    api_webhooks.add_routes(app)
+    api_deliveries.add_routes(app)
     return app

@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
-from aiohttp import web
-from connect_shared.http.app import create_base_app
+import asyncio
+import logging
+from collections.abc import AsyncIterator
 
+from aiohttp import web
+
+from connect_shared.background import background_task
+from connect_shared.http.app import create_base_app
+from connect_shared.runtime import RUNTIME
+from redeemer.adapters.http_routes import add_routes
+from redeemer.adapters.key_directory import KeyDirectory, KeyRing
+from redeemer.adapters.redemption_worker import redemption_worker
+from redeemer.bootstrap import REDEEMER, bootstrap
 from redeemer.config import RedeemerSettings
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: RedeemerSettings) -> web.Application:
     """The redeemer app: shared middlewares and health, plus the redeemer's routes and workers."""
     app = create_base_app(settings, "redeemer")
+    add_routes(app)
+
+    async def wire(app: web.Application) -> AsyncIterator[None]:
+        directory = KeyDirectory(settings.signing_key_dir)
+        keyring = await asyncio.to_thread(KeyRing, directory)
+        app[REDEEMER] = bootstrap(app[RUNTIME], settings, keyring)
+        yield
+
+    async def run_worker(app: web.Application) -> None:
+        await redemption_worker(settings, app[REDEEMER].processor).run()
+
+    async def refresh_keys(app: web.Application) -> None:
+        keyring = app[REDEEMER].keyring
+        while True:
+            await asyncio.sleep(settings.key_reload_seconds)
+            if await asyncio.to_thread(keyring.refresh):
+                log.info("signing keys reloaded", extra={"kid": keyring.current.active.kid})
+
+    app.cleanup_ctx.append(wire)
+    app.cleanup_ctx.append(background_task("redemption-worker", run_worker))
+    app.cleanup_ctx.append(background_task("signing-key-refresh", refresh_keys))
     return app

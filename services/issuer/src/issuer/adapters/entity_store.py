@@ -1,0 +1,96 @@
+"""Typed reads and durable writes of the issuer's entities over the shared ``StateStore``.
+
+Writes go to ``connect.state`` together with their events (one ``put``: Kafka acknowledges
+all of them or none is applied to Redis); reads come from the Redis view, several bodies per
+round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from redis.asyncio import Redis
+
+from connect_shared import jsonutil
+from connect_shared.events import Event
+from connect_shared.kafka import OutgoingMessage
+from connect_shared.pagination import Loader
+from connect_shared.records import (
+    ConnectionRecord,
+    OrganizationRecord,
+    ShareTokenRecord,
+    SourceObjectRecord,
+)
+from connect_shared.state import StateRecord, StateStore
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+class EntityStore:
+    """Connections, source objects and share tokens in the view; events on ``connect.events``."""
+
+    def __init__(self, state: StateStore, events_topic: str) -> None:
+        self._state = state
+        self._events_topic = events_topic
+
+    @property
+    def redis(self) -> Redis:
+        """The Redis the view lives in (indexes are read from it directly)."""
+        return self._state.redis
+
+    def event_message(self, key: str, event: Event) -> OutgoingMessage:
+        """``event`` as a ``connect.events`` message keyed by ``key`` (token or object id)."""
+        return OutgoingMessage(self._events_topic, key, jsonutil.dumps(event.to_wire()))
+
+    async def put(
+        self,
+        *records: StateRecord,
+        events: Sequence[tuple[str, Event]] = (),
+        also: Sequence[OutgoingMessage] = (),
+    ) -> None:
+        """Write ``records`` and ``(key, event)`` pairs durably (503 if Kafka does not ack)."""
+        messages = [self.event_message(key, event) for key, event in events]
+        await self._state.put(*records, also=[*messages, *also])
+
+    async def _one(self, model: type[RecordT], record_id: str, prefix: str) -> RecordT | None:
+        if not record_id.startswith(prefix):
+            return None
+        body = await self._state.get(record_id)
+        return model.model_validate(body) if body else None
+
+    async def organization(self, org_id: str) -> OrganizationRecord | None:
+        """One organization, or None."""
+        return await self._one(OrganizationRecord, org_id, "org_")
+
+    async def connection(self, connection_id: str) -> ConnectionRecord | None:
+        """One connection, or None."""
+        return await self._one(ConnectionRecord, connection_id, "cxn_")
+
+    async def source_object(self, object_id: str) -> SourceObjectRecord | None:
+        """One inquiry / account / transaction / verification, or None."""
+        if not object_id.startswith(("inq_", "act_", "txn_", "ver_")):
+            return None
+        body = await self._state.get(object_id)
+        return SourceObjectRecord.model_validate(body) if body else None
+
+    async def source_objects(self, object_ids: Sequence[str]) -> list[SourceObjectRecord | None]:
+        """Several objects in one round trip (None where absent)."""
+        bodies = await self._state.get_many(object_ids)
+        return [SourceObjectRecord.model_validate(b) if b else None for b in bodies]
+
+    async def share_token(self, token_id: str) -> ShareTokenRecord | None:
+        """One share token, or None."""
+        return await self._one(ShareTokenRecord, token_id, "cnst_")
+
+    def loader(self, model: type[RecordT], keep: Callable[[RecordT], bool]) -> Loader[RecordT]:
+        """A pagination loader: reads a chunk of ids in one round trip, keeps what ``keep``
+        accepts."""
+
+        async def load(ids: list[str]) -> list[RecordT | None]:
+            bodies: list[dict[str, Any] | None] = await self._state.get_many(ids)
+            records = [model.model_validate(b) if b else None for b in bodies]
+            return [r if r is not None and keep(r) else None for r in records]
+
+        return load

@@ -1,0 +1,74 @@
+"""``/api/v1/connect/share-tokens`` routes (contract section 2.3); redeem is the redeemer's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from connect_shared.clock import epoch_ms, utcnow
+from connect_shared.http.keys import principal
+from connect_shared.http.responses import read_document
+from connect_shared.jsonapi import parse_attributes
+from connect_shared.pagination import parse_page_request
+from connect_shared.records import ShareTokenRecord
+from connect_shared.views import share_token_resource
+from issuer.adapters.http import render
+from issuer.adapters.http.queries import flag, token_filter
+from issuer.adapters.http.requests import CreateShareToken, NoAttributes
+from issuer.bootstrap import ISSUER
+
+BASE = "/api/v1/connect/share-tokens"
+PEEK = "peek-source-data"
+
+
+def _view(token: ShareTokenRecord, org_id: str) -> dict[str, Any]:
+    return share_token_resource(token, org_id, epoch_ms(utcnow()))
+
+
+async def create(request: web.Request) -> web.Response:
+    """``POST /connect/share-tokens``: 201 once the token and both events are on Kafka."""
+    attributes, _ = await read_document(request)
+    body = parse_attributes(CreateShareToken, attributes)
+    org_id = principal(request).organization_id
+    token = await request.app[ISSUER].tokens.create(
+        org_id, body.connection_id, body.source_id, body.expires_in_seconds
+    )
+    return render.one(_view(token, org_id), status=201)
+
+
+async def retrieve(request: web.Request) -> web.Response:
+    """``GET /connect/share-tokens/{id}``, with ``?peek-source-data=true`` for the destination."""
+    tokens = request.app[ISSUER].tokens
+    org_id = principal(request).organization_id
+    token = await tokens.get(org_id, request.match_info["id"])
+    resource = _view(token, org_id)
+    if flag(request.query, PEEK):
+        resource["attributes"]["source-data"] = await tokens.peek(org_id, token)
+    return render.one(resource)
+
+
+async def expire(request: web.Request) -> web.Response:
+    """``POST /connect/share-tokens/{id}/expire`` (source): ``created`` -> ``expired``."""
+    parse_attributes(NoAttributes, (await read_document(request))[0])
+    org_id = principal(request).organization_id
+    token = await request.app[ISSUER].tokens.expire(org_id, request.match_info["id"])
+    return render.one(_view(token, org_id))
+
+
+async def listing(request: web.Request) -> web.Response:
+    """``GET /connect/share-tokens``: filters, cursor pagination, newest first."""
+    org_id = principal(request).organization_id
+    page = await request.app[ISSUER].tokens.listing(
+        org_id, token_filter(request.query), parse_page_request(request.query)
+    )
+    now_ms = epoch_ms(utcnow())
+    return render.many(request, page, lambda t: share_token_resource(t, org_id, now_ms))
+
+
+def add_routes(app: web.Application) -> None:
+    """Register the share-token routes."""
+    app.router.add_post(BASE, create)
+    app.router.add_get(BASE, listing)
+    app.router.add_get(BASE + "/{id}", retrieve)
+    app.router.add_post(BASE + "/{id}/expire", expire)

@@ -1,0 +1,67 @@
+"""Composition root: builds the issuer's use cases from the process's Runtime.
+
+Production (``app.py``) and the in-process tests both build through :func:`build_issuer`, so
+they run the same wiring; only the clock may be swapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from connect_shared.clock import utcnow
+from connect_shared.runtime import RUNTIME, Runtime
+from connect_shared.token_guard import TokenGuard
+from issuer.adapters.entity_store import EntityStore
+from issuer.config import IssuerSettings
+from issuer.usecases import Clock
+from issuer.usecases.connections import ConnectionUseCases
+from issuer.usecases.expiry import ExpirySweeper
+from issuer.usecases.ingestion import SourceEventIngestion
+from issuer.usecases.share_tokens import ShareTokenUseCases
+from issuer.usecases.source_objects import SourceObjectUseCases
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Everything the issuer's adapters call into."""
+
+    settings: IssuerSettings
+    runtime: Runtime
+    connections: ConnectionUseCases
+    objects: SourceObjectUseCases
+    tokens: ShareTokenUseCases
+    ingestion: SourceEventIngestion
+    sweeper: ExpirySweeper
+
+
+ISSUER = web.AppKey("issuer", Issuer)
+
+
+def build_issuer(runtime: Runtime, settings: IssuerSettings, clock: Clock = utcnow) -> Issuer:
+    """Wire the use cases over the runtime's one producer and one Redis pool."""
+    store = EntityStore(runtime.store, settings.topic_events)
+    guard = TokenGuard(runtime.redis)
+    return Issuer(
+        settings=settings,
+        runtime=runtime,
+        connections=ConnectionUseCases(store, clock),
+        objects=SourceObjectUseCases(store, clock),
+        tokens=ShareTokenUseCases(store, guard, clock),
+        ingestion=SourceEventIngestion(store, settings.topic_source_events_dlq),
+        sweeper=ExpirySweeper(store, guard, clock, settings.expiry_sweep_batch),
+    )
+
+
+def issuer_context(
+    settings: IssuerSettings,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A ``cleanup_ctx`` (after the runtime's) that stores the wired issuer under ISSUER."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        app[ISSUER] = build_issuer(app[RUNTIME], settings)
+        yield
+
+    return context

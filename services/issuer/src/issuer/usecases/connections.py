@@ -1,0 +1,118 @@
+"""Creating, moving, reading and listing connections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connect_shared.clock import epoch_ms, parse_iso
+from connect_shared.errors import NotFound
+from connect_shared.events import Event, build_event
+from connect_shared.pagination import Page, PageRequest, paginate
+from connect_shared.records import (
+    ConnectionRecord,
+    ConnectionStatus,
+    SharingLevel,
+    connection_index,
+    connection_state,
+)
+from connect_shared.views import connection_resource
+from issuer.adapters.entity_store import EntityStore
+from issuer.domain import connections as rules
+from issuer.usecases import Clock
+
+
+@dataclass(frozen=True)
+class ConnectionFilter:
+    """``filter[status]`` and ``filter[destination-organization-id]`` of a list."""
+
+    status: ConnectionStatus | None = None
+    destination_organization_id: str | None = None
+
+    def keeps(self, connection: ConnectionRecord) -> bool:
+        """True when ``connection`` matches every given filter."""
+        if self.status is not None and connection.status != self.status:
+            return False
+        wanted = self.destination_organization_id
+        return wanted is None or connection.destination_organization_id == wanted
+
+
+class ConnectionUseCases:
+    """Connections between a source and a destination organization (contract section 2.1)."""
+
+    def __init__(self, store: EntityStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def create(self, org_id: str, destination_org_id: str) -> ConnectionRecord:
+        """A ``pending`` connection from ``org_id`` to an existing other organization."""
+        exists = await self._store.organization(destination_org_id) is not None
+        connection = rules.new_connection(org_id, destination_org_id, exists, self._clock())
+        await self._save(connection, "created")
+        return connection
+
+    async def get(self, org_id: str, connection_id: str) -> ConnectionRecord:
+        """A connection ``org_id`` is a side of; 404 for anyone else."""
+        connection = await self._store.connection(connection_id)
+        if connection is None or not rules.is_side(connection, org_id):
+            raise NotFound("No such connection.")
+        return connection
+
+    async def accept(self, org_id: str, connection_id: str) -> ConnectionRecord:
+        """The destination accepts: ``pending`` -> ``active``."""
+        connection = await self.get(org_id, connection_id)
+        moved = rules.accept(connection, org_id, self._clock())
+        await self._save(moved, "activated")
+        return moved
+
+    async def deactivate(self, org_id: str, connection_id: str) -> ConnectionRecord:
+        """Either side: ``pending``/``active`` -> ``inactive``."""
+        connection = await self.get(org_id, connection_id)
+        moved = rules.deactivate(connection, org_id, self._clock())
+        await self._save(moved, "deactivated")
+        return moved
+
+    async def reactivate(self, org_id: str, connection_id: str) -> ConnectionRecord:
+        """The source: ``inactive`` -> ``pending`` (the destination accepts again)."""
+        connection = await self.get(org_id, connection_id)
+        moved = rules.reactivate(connection, org_id, self._clock())
+        await self._save(moved, None)
+        return moved
+
+    async def update_sharing(
+        self, org_id: str, connection_id: str, settings: dict[str, SharingLevel]
+    ) -> ConnectionRecord:
+        """The source sets per-field sharing levels."""
+        connection = await self.get(org_id, connection_id)
+        updated = rules.update_sharing(connection, org_id, settings, self._clock())
+        await self._save(updated, None)
+        return updated
+
+    async def listing(
+        self, org_id: str, where: ConnectionFilter, page: PageRequest
+    ) -> Page[ConnectionRecord]:
+        """The connections ``org_id`` is a side of, newest first."""
+        load = self._store.loader(ConnectionRecord, where.keeps)
+        return await paginate(self._store.redis, [connection_index(org_id)], page, load)
+
+    async def _save(self, connection: ConnectionRecord, what: str | None) -> None:
+        events: list[tuple[str, Event]] = []
+        if what is not None:
+            now = self._clock()
+            events = [
+                (
+                    connection.id,
+                    build_event(
+                        f"connect/connection.{what}",
+                        org_id,
+                        connection_resource(connection),
+                        idempotency_parts=(connection.id, connection.updated_at),
+                        created_at=now,
+                    ),
+                )
+                for org_id in (
+                    connection.source_organization_id,
+                    connection.destination_organization_id,
+                )
+            ]
+        score = epoch_ms(parse_iso(connection.created_at))
+        await self._store.put(connection_state(connection, score), events=events)

@@ -1,0 +1,123 @@
+"""Turning ``connect.source-events`` messages into objects and platform events.
+
+Idempotent by (object id, event name, created-at): the platform event id derives from them, and
+a processed message leaves a marker, so a redelivery changes nothing and emits nothing new.
+Messages that can never succeed are dead-lettered with the reason; only infrastructure errors
+raise (the consumer retries those without committing).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from connect_shared.errors import Unavailable
+from connect_shared.events import build_event
+from connect_shared.kafka import OutgoingMessage
+from connect_shared.state import view_is_ready
+from connect_shared.views import source_object_resource
+from issuer.adapters.entity_store import EntityStore
+from issuer.domain.source_events import (
+    MalformedSourceEvent,
+    SourceEvent,
+    parse_source_event,
+    upserted,
+    verification_ids,
+)
+from issuer.usecases.source_objects import object_state
+
+log = logging.getLogger(__name__)
+
+DLQ_REASON_HEADER = "connect-dlq-reason"
+DLQ_ORIGIN_HEADER = "connect-dlq-origin"
+PROCESSED_TTL_SECONDS = 8 * 24 * 3600  # longer than the topic's retention
+
+
+@dataclass(frozen=True)
+class SourceMessage:
+    """What the consumer hands over: where the message came from, its key and value."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+class SourceEventIngestion:
+    """Handles one source event at a time (the consumer keeps per-partition order)."""
+
+    def __init__(self, store: EntityStore, dlq_topic: str) -> None:
+        self._store = store
+        self._dlq_topic = dlq_topic
+
+    async def handle(self, message: SourceMessage) -> None:
+        """Process ``message`` or dead-letter it; raises only when a retry may succeed."""
+        try:
+            event = parse_source_event(message.value)
+            await self._ingest(event)
+        except MalformedSourceEvent as reason:
+            await self._dead_letter(message, str(reason))
+
+    async def _ingest(self, event: SourceEvent) -> None:
+        org_id = event.organization_id
+        platform_event = build_event(
+            event.name,
+            org_id,
+            {},
+            idempotency_parts=event.idempotency_parts,
+            created_at=event.created_at,
+        )
+        marker = f"ingested:{platform_event.id}"
+        if await self._store.redis.exists(marker):
+            return
+        if await self._store.organization(org_id) is None:
+            if not await view_is_ready(self._store.redis):
+                raise Unavailable("state view is being rebuilt")  # retry, do not dead-letter
+            raise MalformedSourceEvent(f"unknown organization {org_id}")
+        objects = [event.object, *event.payload.included]
+        existing = await self._store.source_objects([o.id for o in objects])
+        for obj, stored in zip(objects, existing, strict=True):
+            if stored is not None and stored.organization_id != org_id:
+                raise MalformedSourceEvent(f"{obj.id} belongs to another organization")
+        main = upserted(
+            event.object,
+            org_id,
+            existing[0],
+            event.created_at,
+            redact=event.is_redaction,
+            verifications=verification_ids(event),
+        )
+        included = [
+            upserted(
+                obj,
+                org_id,
+                stored,
+                event.created_at,
+                redact=False,
+                verifications=stored.verification_ids if stored else None,
+            )
+            for obj, stored in zip(event.payload.included, existing[1:], strict=True)
+        ]
+        emitted = build_event(
+            event.name,
+            org_id,
+            source_object_resource(main),
+            included=[source_object_resource(obj) for obj in included],
+            idempotency_parts=event.idempotency_parts,
+            created_at=event.created_at,
+        )
+        records = [object_state(obj) for obj in (main, *included)]
+        await self._store.put(*records, events=[(main.id, emitted)])
+        await self._store.redis.set(marker, "1", ex=PROCESSED_TTL_SECONDS)
+
+    async def _dead_letter(self, message: SourceMessage, reason: str) -> None:
+        log.warning("source event dead-lettered", extra={"reason": reason})
+        origin = f"{message.topic}/{message.partition}/{message.offset}"
+        headers = [
+            (DLQ_REASON_HEADER, reason.encode()[:1000]),
+            (DLQ_ORIGIN_HEADER, origin.encode()),
+        ]
+        key = message.key.decode(errors="replace") if message.key is not None else ""
+        dead = OutgoingMessage(self._dlq_topic, key, message.value or b"", headers)
+        await self._store.put(also=[dead])

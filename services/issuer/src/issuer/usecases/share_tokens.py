@@ -1,0 +1,124 @@
+"""Issuing, reading, listing and expiring share tokens (contract section 2.3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from connect_shared.clock import epoch_ms, parse_iso
+from connect_shared.errors import Conflict, Forbidden, NotFound
+from connect_shared.pagination import Page, PageRequest, paginate
+from connect_shared.records import ShareTokenRecord, TokenStatus, share_token_state, token_index
+from connect_shared.state import StateRecord
+from connect_shared.token_guard import ClaimResult, TokenGuard
+from connect_shared.views import effective_status, token_direction, token_is_visible
+from issuer.adapters.entity_store import EntityStore
+from issuer.domain import share_tokens as rules
+from issuer.domain.connections import share_fields
+from issuer.usecases import Clock
+
+Direction = Literal["outbound", "inbound"]
+
+
+def token_state(token: ShareTokenRecord) -> StateRecord:
+    """The state write of ``token``, listed by creation time."""
+    return share_token_state(token, epoch_ms(parse_iso(token.created_at)))
+
+
+@dataclass(frozen=True)
+class TokenFilter:
+    """``filter[status]``, ``filter[direction]`` and ``filter[connection-id]`` of a list."""
+
+    status: TokenStatus | None = None
+    direction: Direction | None = None
+    connection_id: str | None = None
+
+    def directions(self) -> tuple[Direction, ...]:
+        """Which of the organization's indexes to walk."""
+        return (self.direction,) if self.direction else ("outbound", "inbound")
+
+    def keeps(self, token: ShareTokenRecord, now_ms: int) -> bool:
+        """True when ``token`` matches every given filter (status as readers see it)."""
+        if self.status is not None and effective_status(token, now_ms) != self.status:
+            return False
+        return self.connection_id is None or token.connection_id == self.connection_id
+
+
+class ShareTokenUseCases:
+    """Share tokens as the source and the destination organization see them."""
+
+    def __init__(self, store: EntityStore, guard: TokenGuard, clock: Clock) -> None:
+        self._store = store
+        self._guard = guard
+        self._clock = clock
+
+    async def create(
+        self, org_id: str, connection_id: str, source_id: str, ttl_seconds: int
+    ) -> ShareTokenRecord:
+        """A ``created`` token; answered only once the token and both events are durable."""
+        connection = rules.check_connection(await self._store.connection(connection_id), org_id)
+        source = rules.check_source(await self._store.source_object(source_id), org_id)
+        now = self._clock()
+        token = rules.new_share_token(connection, source, ttl_seconds, now)
+        events = [(token.id, event) for event in rules.created_events(token, now)]
+        await self._store.put(token_state(token), events=events)
+        return token
+
+    async def get(self, org_id: str, token_id: str) -> ShareTokenRecord:
+        """A token ``org_id`` is a side of; 404 for anyone else."""
+        token = await self._store.share_token(token_id)
+        if token is None or not token_is_visible(token, org_id):
+            raise NotFound("No such share token.")
+        return token
+
+    async def peek(self, org_id: str, token: ShareTokenRecord) -> dict[str, Any]:
+        """The source object's fields, filtered by the connection's sharing settings; only the
+        destination may peek."""
+        if token_direction(token, org_id) != "inbound":
+            raise Forbidden(
+                "Only the destination organization may peek at the source data.",
+                meta={"parameter": "peek-source-data"},
+            )
+        connection = await self._store.connection(token.connection_id)
+        source = await self._store.source_object(token.source_id)
+        if source is None or connection is None:
+            return {}
+        return share_fields(source.fields, connection.sharing)
+
+    async def expire(self, org_id: str, token_id: str) -> ShareTokenRecord:
+        """The source expires a ``created`` token (exactly once, racing redeems and the
+        sweeper through the shared guard); any other state is 409."""
+        token = await self.get(org_id, token_id)
+        if token_direction(token, org_id) != "outbound":
+            raise Forbidden("Only the source organization may expire this token.")
+        now = self._clock()
+        claimant = f"issuer-expire:{token.id}"
+        claim = await self._guard.claim(token.id, claimant, epoch_ms(now))
+        if claim is not ClaimResult.WON:
+            status = effective_status(token, epoch_ms(now))
+            if claim is ClaimResult.EXPIRED:
+                status = "expired"
+            elif status == "created":  # a redemption holds the claim and is writing `pending`
+                status = "pending"
+            raise Conflict(
+                f"The share token is {status}; only a created token can be expired.",
+                meta={"status": status},
+            )
+        token = await self._store.share_token(token.id) or token  # fresh, now that it is ours
+        done = rules.expired(token, now)
+        events = [(token.id, event) for event in rules.expired_events(done, now)]
+        try:
+            await self._store.put(token_state(done), events=events)
+        except BaseException:
+            await self._guard.release(token.id, claimant)
+            raise
+        return done
+
+    async def listing(
+        self, org_id: str, where: TokenFilter, page: PageRequest
+    ) -> Page[ShareTokenRecord]:
+        """The organization's tokens, newest first, both directions unless filtered."""
+        now_ms = epoch_ms(self._clock())
+        load = self._store.loader(ShareTokenRecord, lambda t: where.keeps(t, now_ms))
+        indexes = [token_index(org_id, d) for d in where.directions()]
+        return await paginate(self._store.redis, indexes, page, load)

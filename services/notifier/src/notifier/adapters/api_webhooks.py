@@ -1,0 +1,140 @@
+"""``/api/v1/webhooks``: create, list, read, update, delete, rotate the secret."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from connect_shared.clock import iso, utcnow
+from connect_shared.errors import NotFound, Unprocessable, attribute_pointer
+from connect_shared.http.keys import principal
+from connect_shared.http.responses import json_response, read_document
+from connect_shared.jsonapi import document, parse_attributes
+from notifier.adapters.api_models import RotateMeta, WebhookCreate, WebhookUpdate
+from notifier.adapters.guard import registration_refusal
+from notifier.adapters.views import webhook_resource
+from notifier.bootstrap import NOTIFIER, Notifier
+from notifier.domain.webhooks import WebhookRecord, new_webhook, rotate_secret, set_status
+
+BASE = "/api/v1/webhooks"
+
+
+def _notifier(request: web.Request) -> Notifier:
+    return request.app[NOTIFIER]
+
+
+async def _check_url(notifier: Notifier, url: str) -> None:
+    refusal = await registration_refusal(notifier.address_policy, url)
+    if refusal is not None:
+        raise Unprocessable(f"'url': {refusal}.", pointer=attribute_pointer("url"))
+
+
+async def _owned(request: web.Request) -> WebhookRecord:
+    org_id = principal(request).organization_id
+    webhook = await _notifier(request).webhooks.get_for(org_id, request.match_info["id"])
+    if webhook is None:
+        raise NotFound("No such webhook.")
+    return webhook
+
+
+async def create_webhook(request: web.Request) -> web.Response:
+    """201 with the webhook and, this once, its secret."""
+    notifier = _notifier(request)
+    attributes, _ = await read_document(request)
+    body = parse_attributes(WebhookCreate, attributes)
+    await _check_url(notifier, body.url)
+    webhook = new_webhook(
+        principal(request).organization_id,
+        body.url,
+        body.enabled_events,
+        body.signature_format,
+        utcnow(),
+    )
+    if body.status == "disabled":
+        webhook = set_status(webhook, "disabled", utcnow())
+    await notifier.webhooks.save(webhook)
+    return json_response(
+        document(webhook_resource(webhook, secret=webhook.secrets[0].value)),
+        status=201,
+        headers={"Location": f"{BASE}/{webhook.id}"},
+    )
+
+
+async def list_webhooks(request: web.Request) -> web.Response:
+    """Every webhook of the caller's organization, newest first."""
+    org_id = principal(request).organization_id
+    webhooks = await _notifier(request).webhooks.list_for(org_id)
+    return json_response(document([webhook_resource(w) for w in webhooks]))
+
+
+async def get_webhook(request: web.Request) -> web.Response:
+    """One webhook (never its secret)."""
+    return json_response(document(webhook_resource(await _owned(request))))
+
+
+async def update_webhook(request: web.Request) -> web.Response:
+    """Change url, enabled-events or status; enabling forgets the failure streak."""
+    notifier = _notifier(request)
+    webhook = await _owned(request)
+    attributes, _ = await read_document(request)
+    body = parse_attributes(WebhookUpdate, attributes)
+    now = utcnow()
+    changes: dict[str, object] = {}
+    if body.url is not None and body.url != webhook.url:
+        await _check_url(notifier, body.url)
+        changes["url"] = body.url
+    if body.enabled_events is not None:
+        changes["enabled_events"] = tuple(dict.fromkeys(body.enabled_events))
+    updated = webhook.model_copy(update=changes) if changes else webhook
+    if body.status is not None and body.status != webhook.status:
+        updated = set_status(updated, body.status, now)
+    if updated != webhook:
+        updated = updated.model_copy(update={"updated_at": iso(now)})
+        await notifier.webhooks.save(updated)
+        if updated.status == "enabled" and webhook.status != "enabled":
+            await notifier.queue.reset_health(webhook.id)
+    return json_response(document(webhook_resource(updated)))
+
+
+async def delete_webhook(request: web.Request) -> web.Response:
+    """204; its pending deliveries are dropped."""
+    webhook = await _owned(request)
+    await _notifier(request).webhooks.delete(webhook)
+    return web.Response(status=204)
+
+
+async def rotate_webhook_secret(request: web.Request) -> web.Response:
+    """A new secret (shown this once); older ones keep signing for ``expires-in-seconds``."""
+    notifier = _notifier(request)
+    webhook = await _owned(request)
+    attributes, meta = await read_document(request)
+    if attributes:
+        raise Unprocessable("rotate-secret takes no attributes.", pointer="/data/attributes")
+    try:
+        rotate = RotateMeta.model_validate(meta)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = "/".join(str(p) for p in first["loc"])
+        raise Unprocessable(f"'{location}': {first['msg']}.", pointer=f"/meta/{location}") from exc
+    rotated = rotate_secret(webhook, rotate.expires_in_seconds, utcnow())
+    await notifier.webhooks.save(rotated)
+    expiring = [s.expires_at_ms for s in rotated.secrets[1:] if s.expires_at_ms is not None]
+    until = iso(datetime.fromtimestamp(max(expiring) / 1000, UTC)) if expiring else None
+    return json_response(
+        document(
+            webhook_resource(rotated, secret=rotated.secrets[0].value),
+            meta={"previous-secret-expires-at": until},
+        )
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    """Register the webhook management routes."""
+    app.router.add_post(BASE, create_webhook)
+    app.router.add_get(BASE, list_webhooks)
+    app.router.add_get(BASE + "/{id}", get_webhook)
+    app.router.add_patch(BASE + "/{id}", update_webhook)
+    app.router.add_delete(BASE + "/{id}", delete_webhook)
+    app.router.add_post(BASE + "/{id}/rotate-secret", rotate_webhook_secret)

@@ -1,0 +1,80 @@
+"""Webhooks on ``connect.state`` (kind ``webhook``) with their Redis view, indexed per org."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from connect_shared.clock import epoch_ms, parse_iso
+from connect_shared.kafka import OutgoingMessage
+from connect_shared.state import StateRecord, StateStore
+from notifier.domain.webhooks import WebhookRecord
+
+KIND = "webhook"
+
+
+def webhook_index(org_id: str) -> str:
+    """The index of one organization's webhooks."""
+    return f"idx:webhook:{org_id}"
+
+
+def webhook_state(webhook: WebhookRecord, *, deleted: bool = False) -> StateRecord:
+    """The state write of ``webhook`` (a delete drops it from its index)."""
+    score = float(epoch_ms(parse_iso(webhook.created_at)))
+    return StateRecord(
+        id=webhook.id,
+        kind=KIND,
+        body=webhook.model_dump(mode="json"),
+        indexes={} if deleted else {webhook_index(webhook.organization_id): score},
+        deleted=deleted,
+    )
+
+
+class WebhookStore:
+    """Reads and durable writes of webhooks."""
+
+    def __init__(self, store: StateStore) -> None:
+        self._store = store
+
+    async def get(self, webhook_id: str) -> WebhookRecord | None:
+        """Any organization's webhook (for the workers)."""
+        body = await self._store.get(webhook_id)
+        return WebhookRecord.model_validate(body) if body else None
+
+    async def get_for(self, org_id: str, webhook_id: str) -> WebhookRecord | None:
+        """The webhook if it belongs to ``org_id`` (others' are invisible)."""
+        webhook = await self.get(webhook_id) if webhook_id.startswith("wbh_") else None
+        return webhook if webhook is not None and webhook.organization_id == org_id else None
+
+    async def get_many(self, webhook_ids: Iterable[str]) -> dict[str, WebhookRecord]:
+        """Existing webhooks by id, one round trip."""
+        ids = list(dict.fromkeys(webhook_ids))
+        bodies = await self._store.get_many(ids)
+        return {i: WebhookRecord.model_validate(b) for i, b in zip(ids, bodies, strict=True) if b}
+
+    async def list_for(self, org_id: str) -> list[WebhookRecord]:
+        """An organization's webhooks, newest first."""
+        ids = await self._store.index_ids(webhook_index(org_id))
+        found = await self.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    async def for_orgs(self, org_ids: Iterable[str]) -> dict[str, list[WebhookRecord]]:
+        """Webhooks of several organizations in two round trips."""
+        orgs = list(dict.fromkeys(org_ids))
+        async with self._store.redis.pipeline(transaction=False) as pipe:
+            for org in orgs:
+                pipe.zrange(webhook_index(org), 0, -1)
+            listed = await pipe.execute()
+        ids_by_org = {
+            org: [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+            for org, ids in zip(orgs, listed, strict=True)
+        }
+        found = await self.get_many(i for ids in ids_by_org.values() for i in ids)
+        return {org: [found[i] for i in ids if i in found] for org, ids in ids_by_org.items()}
+
+    async def save(self, webhook: WebhookRecord, also: Sequence[OutgoingMessage] = ()) -> None:
+        """Write durably (with ``also``, e.g. an event), then update the view."""
+        await self._store.put(webhook_state(webhook), also=also)
+
+    async def delete(self, webhook: WebhookRecord) -> None:
+        """Delete durably; pending deliveries are dropped when they come due."""
+        await self._store.put(webhook_state(webhook, deleted=True))

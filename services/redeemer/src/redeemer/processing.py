@@ -1,0 +1,134 @@
+"""Service layer of the worker: carry out one redemption request, idempotently by token id.
+
+* The view must be usable (after a lost Redis it is rebuilt first): otherwise retry later.
+* Only the request that moved the token to ``pending`` (same ``pending_at``) is carried out.
+* A token that already finished makes sure its outcome events are out (same ids, each once)
+  and does nothing else.
+* Infrastructure errors propagate (the consumer retries without committing); anything else
+  that goes wrong while copying fails the token with ``unrecoverable_error``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from redis.exceptions import RedisError
+
+from connect_shared.clock import epoch_ms, utcnow
+from connect_shared.events import Event
+from connect_shared.records import ShareTokenRecord, SourceObjectRecord
+from connect_shared.redemptions import RedemptionRequest
+from redeemer.domain.copying import RedemptionFailed, Sign, check_source, clone, hydrate
+from redeemer.domain.outcome import Outcome, outcome_events
+from redeemer.domain.tokens import mark_failed, mark_redeemed
+
+log = logging.getLogger(__name__)
+
+
+class RedemptionRecords(Protocol):
+    """What the processor reads and writes (:class:`RedemptionStore`, or a fake in tests)."""
+
+    async def view_ready(self) -> bool: ...
+    async def token(self, token_id: str) -> ShareTokenRecord | None: ...
+    async def object(self, object_id: str) -> SourceObjectRecord | None: ...
+    async def objects(self, object_ids: list[str]) -> list[SourceObjectRecord | None]: ...
+    async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]: ...
+    async def redemption_finished(
+        self, outcome: Outcome, events: list[Event], *, retried: bool
+    ) -> None: ...
+    async def announce(self, token: ShareTokenRecord, events: list[Event]) -> None: ...
+
+
+class RetryLater(Exception):
+    """The request cannot be decided yet (view rebuilding, token write not visible yet)."""
+
+
+class RedemptionProcessor:
+    """Turns a :class:`RedemptionRequest` into copies, a final token status and its events."""
+
+    def __init__(
+        self,
+        store: RedemptionRecords,
+        sign: Sign,
+        *,
+        on_view_lost: Callable[[], None],
+        pending_grace_seconds: float,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._store = store
+        self._sign = sign
+        self._on_view_lost = on_view_lost
+        self._grace_ms = int(pending_grace_seconds * 1000)
+        self._clock = clock
+
+    async def process(self, request: RedemptionRequest) -> None:
+        """Carry out ``request`` (safe to call any number of times)."""
+        if not await self._store.view_ready():
+            self._on_view_lost()
+            raise RetryLater("the state view is being rebuilt")
+        token = await self._store.token(request.token_id)
+        if token is None:
+            log.error("redemption request for an unknown token", extra={"token": request.token_id})
+            return
+        if token.pending_at != request.pending_at:
+            self._stale(token, request)
+            return
+        if token.status in ("redeemed", "failed"):
+            await self._store.announce(token, outcome_events(token))
+            return
+        if token.status != "pending":
+            log.warning("token left pending elsewhere", extra={"token": token.id})
+            return
+        # A redelivery redoes the work as of the first attempt: same ids, same times, same
+        # bytes; only events that did not land the first time are produced.
+        started, retried = await self._store.begin_attempt(token.id, self._clock())
+        outcome = await self._redeem(token, request, started)
+        await self._store.redemption_finished(
+            outcome, outcome_events(outcome.token), retried=retried
+        )
+        log.info(
+            "redemption finished",
+            extra={"token": token.id, "status": outcome.token.status},
+        )
+
+    def _stale(self, token: ShareTokenRecord, request: RedemptionRequest) -> None:
+        age_ms = epoch_ms(self._clock()) - request.requested_at_ms
+        if token.status == "created" and age_ms < self._grace_ms:
+            # The token write of this request may not have reached the view yet.
+            raise RetryLater("the token is not pending yet")
+        log.warning(
+            "dropping a redemption request whose token write did not happen",
+            extra={"token": token.id, "status": token.status},
+        )
+
+    async def _redeem(
+        self, token: ShareTokenRecord, request: RedemptionRequest, now: datetime
+    ) -> Outcome:
+        try:
+            source = check_source(token, await self._store.object(token.source_id))
+            if request.destination_id is None:
+                verifications = await self._store.objects(source.verification_ids)
+                copies = clone(
+                    token,
+                    source,
+                    [v for v in verifications if v is not None],
+                    request.field_mappings,
+                    now,
+                    self._sign,
+                )
+                final = copies[-1]
+                return Outcome(mark_redeemed(token, final.id, final.type, now), copies)
+            destination = await self._store.object(request.destination_id)
+            filled = hydrate(token, source, destination, request.field_mappings, now, self._sign)
+            return Outcome(mark_redeemed(token, filled.id, filled.type, now), [filled])
+        except RedemptionFailed as failure:
+            log.info("redemption failed", extra={"token": token.id, "reason": failure.reason})
+            return Outcome(mark_failed(token, failure.reason, now))
+        except (RedisError, OSError, RetryLater):
+            raise
+        except Exception:
+            log.exception("redemption failed unexpectedly", extra={"token": token.id})
+            return Outcome(mark_failed(token, "unrecoverable_error", now))

@@ -1,0 +1,123 @@
+"""Helpers of the issuer suites: request documents, lists, and 'nothing was written' checks."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from tests.support.api import ApiClient, Reply
+from tests.support.kafka import BOOTSTRAP, TopicRecorder
+
+
+def attrs(**attributes: Any) -> dict[str, Any]:
+    """``{"data": {"attributes": {...}}}`` with ``snake_case`` keyword names made kebab-case."""
+    return {"data": {"attributes": {k.replace("_", "-"): v for k, v in attributes.items()}}}
+
+
+@dataclass
+class Org:
+    """An organization of a test and its API client."""
+
+    id: str
+    key: str
+    api: ApiClient
+
+
+@dataclass
+class Pair:
+    """A source and a destination with an active connection and an inquiry of the source."""
+
+    source: Org
+    destination: Org
+    connection_id: str
+    inquiry_id: str
+
+    async def issue(self, **extra: Any) -> Reply:
+        """POST a share token on the pair's connection for its inquiry."""
+        body = {"connection_id": self.connection_id, "source_id": self.inquiry_id, **extra}
+        return await self.source.api.post("/connect/share-tokens", json=attrs(**body))
+
+
+async def all_ids(api: ApiClient, path: str, **params: str) -> list[str]:
+    """Every id of a list, following ``links.next``."""
+    ids: list[str] = []
+    url: str | None = path
+    query: dict[str, str] | None = {"page[size]": "100", **params}
+    while url is not None:
+        reply = await api.get(url, params=query)
+        assert reply.status == 200, reply.body
+        ids += [item["id"] for item in reply.data]
+        next_link = reply.body["links"]["next"]
+        url = f"http://127.0.0.1:8080{next_link}" if next_link else None
+        query = None
+    return ids
+
+
+async def events_for(
+    recorder: TopicRecorder, org_ids: set[str], settle_seconds: float = 1.0
+) -> list[dict[str, Any]]:
+    """Events recorded for ``org_ids`` after waiting ``settle_seconds`` for stragglers."""
+    await asyncio.sleep(settle_seconds)
+    return recorder.matching(lambda m: m["data"]["attributes"]["organization-id"] in org_ids)
+
+
+def error_pointer(reply: Reply) -> str | None:
+    """``errors[0].source.pointer`` of an error reply."""
+    return reply.error_pointer
+
+
+class RawRecorder:
+    """Records raw messages (key, value bytes, headers) of a topic produced after start."""
+
+    def __init__(self, topic: str) -> None:
+        from aiokafka import AIOKafkaConsumer
+
+        self.topic = topic
+        self.records: list[tuple[bytes | None, bytes | None, dict[str, bytes]]] = []
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=None)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        from aiokafka import TopicPartition
+
+        await self._consumer.start()
+        cluster = await self._consumer._client.fetch_all_metadata()
+        numbers = sorted(cluster.partitions_for_topic(self.topic) or set())
+        partitions = [TopicPartition(self.topic, p) for p in numbers]
+        self._consumer.assign(partitions)
+        await self._consumer.seek_to_end(*partitions)
+        for tp in partitions:
+            await self._consumer.position(tp)
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        async for message in self._consumer:
+            headers = {name: value for name, value in message.headers}
+            self.records.append((message.key, message.value, headers))
+
+    async def wait_for_value(self, value: bytes, timeout: float = 20.0) -> dict[str, bytes]:
+        """Headers of the first record carrying ``value``."""
+        async with asyncio.timeout(timeout):
+            while True:
+                for _, recorded, headers in self.records:
+                    if recorded == value:
+                        return headers
+                await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        await self._consumer.stop()
+
+
+async def produce(topic: str, key: str | None, value: bytes) -> None:
+    """Produce one message the way a source system would."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key.encode() if key else None)
+    finally:
+        await producer.stop()

@@ -1,0 +1,97 @@
+"""Outages: a killed redemption worker and a lost Redis lose nothing a client was told."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections import Counter, defaultdict
+
+import pytest
+from redis.asyncio import Redis
+
+from tests.redeemer.e2e.world import (
+    Pair,
+    all_objects,
+    copies_of,
+    create_object,
+    share,
+    token_status,
+    wait_finished,
+)
+from tests.support.kafka import TopicRecorder
+from tests.support.ports import redis_url, service_env
+from tests.support.services import ROOT, ServiceProcess
+
+pytestmark = [pytest.mark.e2e, pytest.mark.disruptive]
+
+REDEEM = "/connect/share-tokens/{}/redeem"
+
+
+async def test_kill_9_of_the_worker_mid_flight_loses_and_duplicates_nothing(
+    pair: Pair, events: TopicRecorder, services: dict[str, ServiceProcess]
+) -> None:
+    inquiry = await create_object(pair.source, "inquiries", {"name-first": "Ada"})
+    tokens = [await share(pair, inquiry["id"]) for _ in range(60)]
+    replies = await asyncio.gather(
+        *(pair.destination.post(REDEEM.format(token_id)) for token_id in tokens)
+    )
+    services["redeemer"].kill()
+    accepted = [t for t, r in zip(tokens, replies, strict=True) if r.status == 202]
+    assert len(accepted) == len(tokens)
+    services["redeemer"].start()
+
+    finished = await asyncio.gather(
+        *(wait_finished(pair.destination, t, timeout=90) for t in accepted)
+    )
+    assert {t["attributes"]["status"] for t in finished} == {"redeemed"}
+    copies = await all_objects(pair.destination, "inquiries")
+    for token_id in accepted:
+        assert len(copies_of(copies, token_id)) == 1
+    await asyncio.sleep(1.0)
+    ids_by_token: dict[str, set[str]] = defaultdict(set)
+    counts: Counter[str] = Counter()
+    for message in events.messages:
+        data = message["data"]
+        token_id = data["attributes"]["payload"]["data"].get("id")
+        if token_id in accepted and data["attributes"]["name"].endswith("-redeemed"):
+            ids_by_token[token_id].add(data["id"])
+            counts[data["id"]] += 1
+    assert all(len(ids_by_token[t]) == 2 for t in accepted)
+    assert max(counts.values()) == 1, "an event id was produced twice"
+
+
+async def test_flushall_gives_503_until_rebuilt_then_every_status_is_back(
+    pair: Pair, services: dict[str, ServiceProcess]
+) -> None:
+    inquiry = await create_object(pair.source, "inquiries", {"name-first": "Ada"})
+    redeemed, created, expired = [await share(pair, inquiry["id"]) for _ in range(3)]
+    assert (await pair.destination.post(REDEEM.format(redeemed))).status == 202
+    await wait_finished(pair.destination, redeemed)
+    assert (await pair.source.post(f"/connect/share-tokens/{expired}/expire")).status == 200
+    before = {t: await token_status(pair.source, t) for t in (redeemed, created, expired)}
+    assert before == {redeemed: "redeemed", created: "created", expired: "expired"}
+
+    redis = Redis.from_url(redis_url())
+    try:
+        await redis.flushall()
+    finally:
+        await redis.aclose()
+    refused = await pair.destination.post(REDEEM.format(created))
+    assert refused.status == 503, refused.body
+
+    rebuilt = await asyncio.to_thread(
+        subprocess.run,
+        [str(ROOT / ".venv/bin/connect-redeemer-rebuild")],
+        cwd=ROOT,
+        env={**os.environ, **service_env("redeemer")},
+        capture_output=True,
+        timeout=120,
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr.decode()
+    after = {t: await token_status(pair.source, t) for t in before}
+    assert after == before
+    assert (await pair.destination.post(REDEEM.format(redeemed))).status == 409
+    accepted = await pair.destination.post(REDEEM.format(created))
+    assert accepted.status == 202, accepted.body
+    assert (await wait_finished(pair.destination, created))["attributes"]["status"] == "redeemed"

@@ -1,0 +1,193 @@
+"""The worker's service layer against an in-memory fake of its store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pytest
+
+from connect_shared.events import Event
+from connect_shared.records import ShareTokenRecord, SourceObjectRecord
+from connect_shared.redemptions import RedemptionRequest
+from redeemer.domain.outcome import Outcome
+from redeemer.processing import RedemptionProcessor, RetryLater
+from tests.redeemer.unit.builders import DEST_ORG, NOW, inquiry, token
+
+pytestmark = pytest.mark.unit
+
+PENDING_AT = "2026-01-02T03:04:00.000Z"
+
+
+@dataclass
+class FakeRecords:
+    records: dict[str, ShareTokenRecord | SourceObjectRecord] = field(default_factory=dict)
+    ready: bool = True
+    emitted: list[Event] = field(default_factory=list)
+    announced: set[str] = field(default_factory=set)
+    attempts: dict[str, datetime] = field(default_factory=dict)
+
+    async def view_ready(self) -> bool:
+        return self.ready
+
+    async def token(self, token_id: str) -> ShareTokenRecord | None:
+        found = self.records.get(token_id)
+        return found if isinstance(found, ShareTokenRecord) else None
+
+    async def object(self, object_id: str) -> SourceObjectRecord | None:
+        found = self.records.get(object_id)
+        return found if isinstance(found, SourceObjectRecord) else None
+
+    async def objects(self, object_ids: list[str]) -> list[SourceObjectRecord | None]:
+        return [await self.object(i) for i in object_ids]
+
+    async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:
+        if token_id in self.attempts:
+            return self.attempts[token_id], True
+        self.attempts[token_id] = now
+        return now, False
+
+    async def redemption_finished(
+        self, outcome: Outcome, events: list[Event], *, retried: bool
+    ) -> None:
+        if retried:
+            landed = {e.id for e in self.emitted}
+            events = [e for e in events if e.id not in landed]
+        for obj in outcome.objects:
+            self.records[obj.id] = obj
+        self.records[outcome.token.id] = outcome.token
+        self.emitted += events
+        self.announced.add(outcome.token.id)
+
+    async def announce(self, token: ShareTokenRecord, events: list[Event]) -> None:
+        if token.id not in self.announced:
+            landed = {e.id for e in self.emitted}
+            self.emitted += [e for e in events if e.id not in landed]
+            self.announced.add(token.id)
+
+
+def make(records: FakeRecords, lost: list[bool] | None = None) -> RedemptionProcessor:
+    return RedemptionProcessor(
+        records,
+        lambda payload: "sig",
+        on_view_lost=lambda: None if lost is None else lost.append(True),
+        pending_grace_seconds=15,
+        clock=lambda: NOW,
+    )
+
+
+def request(**changes: object) -> RedemptionRequest:
+    base = RedemptionRequest(
+        token_id=token().id,
+        destination_organization_id=DEST_ORG,
+        mode="clone",
+        pending_at=PENDING_AT,
+        requested_at_ms=0,
+    )
+    return base.model_copy(update=changes)
+
+
+def world(**token_changes: object) -> FakeRecords:
+    pending = token(status="pending", pending_at=PENDING_AT, redeem_mode="clone", **token_changes)
+    return FakeRecords({pending.id: pending, inquiry().id: inquiry()})
+
+
+async def test_a_pending_clone_ends_redeemed_with_one_copy_and_two_events() -> None:
+    records = world()
+    await make(records).process(request())
+    finished = await records.token(token().id)
+    assert finished is not None
+    assert finished.status == "redeemed"
+    copy = await records.object(finished.destination_id or "")
+    assert copy is not None
+    assert copy.organization_id == DEST_ORG
+    assert [e.name for e in records.emitted] == [
+        "connect/share-token.outbound-redeemed",
+        "connect/share-token.inbound-redeemed",
+    ]
+
+
+async def test_a_redelivered_request_changes_nothing_and_emits_nothing_new() -> None:
+    records = world()
+    processor = make(records)
+    await processor.process(request())
+    snapshot = dict(records.records)
+    await processor.process(request())
+    assert records.records == snapshot
+    assert len(records.emitted) == 2
+
+
+async def test_a_finished_token_whose_events_are_not_known_delivered_emits_only_missing_ones() -> (
+    None
+):
+    records = world()
+    await make(records).process(request())
+    first_ids = [e.id for e in records.emitted]
+    records.announced.clear()
+    del records.emitted[1]
+    await make(records).process(request())
+    assert sorted(e.id for e in records.emitted) == sorted(first_ids)
+
+
+async def test_a_retry_after_a_crash_redoes_the_same_work_at_the_first_attempts_time() -> None:
+    records = world()
+    first_attempt = NOW - timedelta(seconds=30)
+    records.attempts[token().id] = first_attempt
+    await make(records).process(request())
+    finished = await records.token(token().id)
+    assert finished is not None
+    assert finished.redeemed_at == "2026-01-02T03:03:35.678Z"
+    copy = await records.object(finished.destination_id or "")
+    assert copy is not None
+    assert copy.provenance is not None
+    assert copy.provenance.copied_at == finished.redeemed_at
+
+
+async def test_a_missing_source_fails_the_token() -> None:
+    records = world()
+    del records.records[inquiry().id]
+    await make(records).process(request())
+    finished = await records.token(token().id)
+    assert finished is not None
+    assert (finished.status, finished.failure_reason) == ("failed", "source_not_found")
+    assert records.emitted[0].name == "connect/share-token.outbound-failed"
+
+
+async def test_a_lost_view_is_retried_later_and_triggers_a_rebuild() -> None:
+    records = world()
+    records.ready = False
+    lost: list[bool] = []
+    with pytest.raises(RetryLater):
+        await make(records, lost).process(request())
+    assert lost == [True]
+
+
+async def test_a_request_whose_token_write_failed_is_dropped_after_the_grace_period() -> None:
+    records = FakeRecords({token().id: token()})
+    young = request(requested_at_ms=int(NOW.timestamp() * 1000) - 1000)
+    with pytest.raises(RetryLater):
+        await make(records).process(young)
+    await make(records).process(request(requested_at_ms=0))
+    assert (await records.token(token().id)).status == "created"  # type: ignore[union-attr]
+    assert records.emitted == []
+
+
+async def test_a_request_for_another_redeem_attempt_is_ignored() -> None:
+    records = world()
+    await make(records).process(request(pending_at="2026-01-02T03:03:59.000Z"))
+    assert (await records.token(token().id)).status == "pending"  # type: ignore[union-attr]
+
+
+async def test_an_unexpected_error_fails_with_unrecoverable_error() -> None:
+    records = world()
+
+    def broken_sign(payload: bytes) -> str:
+        raise ArithmeticError("boom")
+
+    processor = RedemptionProcessor(
+        records, broken_sign, on_view_lost=lambda: None, pending_grace_seconds=1, clock=lambda: NOW
+    )
+    await processor.process(request())
+    finished = await records.token(token().id)
+    assert finished is not None
+    assert finished.failure_reason == "unrecoverable_error"
