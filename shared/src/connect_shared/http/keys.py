@@ -6,8 +6,8 @@ from aiohttp import web
 
 from connect_shared.auth import Principal
 
-PRINCIPAL_KEY = "connect.principal"
-REQUEST_ID_KEY = "connect.request_id"
+PRINCIPAL_KEY = web.RequestKey("connect.principal", Principal)
+REQUEST_ID_KEY = web.RequestKey("connect.request_id", str)
 SERVICE_NAME = web.AppKey("service_name", str)
 
 
