@@ -119,7 +119,8 @@ def make_consumer(
 class ConsumerWorker:
     """Runs ``handler`` over every record of a consumer group and commits after the work.
 
-    Partitions of one batch are processed concurrently, records of one partition in order. A
+    Partitions of one batch are processed concurrently, and so are records with different keys;
+    records with the same key are processed in order. A
     handler that raises is retried with back-off and its offset is not committed, so nothing is
     skipped; handlers turn poison messages into dead letters themselves.
     """
@@ -156,9 +157,18 @@ class ConsumerWorker:
     async def _drain(
         self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
     ) -> None:
+        # Records with the same key keep their order; different keys run concurrently, so
+        # one partition is not limited to one round trip at a time. The offset is committed
+        # only once the whole batch is done.
+        by_key: dict[bytes | None, list[ConsumerRecord[bytes, bytes]]] = {}
+        for record in records:
+            by_key.setdefault(record.key, []).append(record)
+        await asyncio.gather(*(self._handle_in_order(group) for group in by_key.values()))
+        await self._consumer.commit({partition: records[-1].offset + 1})
+
+    async def _handle_in_order(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         for record in records:
             await self._handle_with_retry(record)
-        await self._consumer.commit({partition: records[-1].offset + 1})
 
     async def _handle_with_retry(self, record: ConsumerRecord[bytes, bytes]) -> None:
         delay = self._retry_delay
