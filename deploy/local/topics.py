@@ -43,7 +43,6 @@ TOPICS: tuple[TopicSpec, ...] = (
     # latest record per key must be kept forever: compaction, never time retention.
     TopicSpec("connect.state", 6, {"cleanup.policy": "compact"}),
     TopicSpec("connect.redemptions", 6, {"retention.ms": str(7 * DAY_MS)}),
-    TopicSpec("connect.webhook-retries", 6, {"retention.ms": str(7 * DAY_MS)}),
 )
 
 
