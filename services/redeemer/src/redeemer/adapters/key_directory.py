@@ -69,6 +69,9 @@ class KeyDirectory:
 
     def ensure(self) -> KeySet:
         """Load the keys, creating the first one if there is none (safe across processes)."""
+        if self.key_files():
+            # Provisioned already, possibly as a read-only mounted secret: no lock needed.
+            return self.load()
         with self._locked():
             if not self.key_files():
                 self._write(Ed25519PrivateKey.generate())
