@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 from connect_shared import jsonutil
 from connect_shared.state import view_is_ready
 from notifier.adapters.disabler import WebhookDisabler
+from notifier.adapters.finisher import FinishBatcher
 from notifier.adapters.queue import DeliveryQueue, Finish
 from notifier.adapters.sender import HttpSender
 from notifier.adapters.webhook_store import WebhookStore
@@ -89,6 +90,7 @@ class Dispatcher:
         self._busy: Counter[str] = Counter()
         self._wake = asyncio.Event()
         self._slot_freed = asyncio.Event()
+        self._finisher = FinishBatcher(queue)
 
     def wake(self) -> None:
         """Something became due now (a fan-out or a resend in this process)."""
@@ -96,6 +98,7 @@ class Dispatcher:
 
     async def run(self) -> None:
         """Dispatch until cancelled; in-flight attempts are abandoned to their leases."""
+        finisher = asyncio.create_task(self._finisher.run(), name="attempt-finisher")
         try:
             while True:
                 await self._tick()
@@ -103,6 +106,8 @@ class Dispatcher:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+            finisher.cancel()
+            await asyncio.gather(finisher, return_exceptions=True)
 
     async def _tick(self) -> None:
         free = self._limits.max_in_flight - len(self._tasks)
@@ -204,19 +209,16 @@ class Dispatcher:
             or ("the endpoint is gone (410)" if outcome.kind == "gone" else None),
             next_attempt_at=_at(next_due) if outcome.kind == "retry" else None,
         )
-        (finished,) = await self._queue.finish(
-            [
-                Finish(
-                    delivery,
-                    state,
-                    delivery.attempt_number,
-                    delivery.first_attempted_at or now_s,
-                    next_due,
-                    jsonutil.dumps(entry),
-                    "ok" if result.succeeded else "fail",
-                )
-            ],
-            end,
+        finished = await self._finisher.finish(
+            Finish(
+                delivery,
+                state,
+                delivery.attempt_number,
+                delivery.first_attempted_at or now_s,
+                next_due,
+                jsonutil.dumps(entry),
+                "ok" if result.succeeded else "fail",
+            )
         )
         DELIVERY_ATTEMPTS.labels(outcome.kind).inc()
         ATTEMPT_LATENCY.observe(result.duration_ms / 1000)
