@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
 
 from connect_shared.config import RedisSettings
 
@@ -16,5 +19,9 @@ def make_redis(settings: RedisSettings) -> Redis:
         socket_timeout=settings.redis_timeout_seconds,
         socket_connect_timeout=settings.redis_timeout_seconds,
         health_check_interval=30,
+        # A pooled connection may be dead after a Redis restart: reconnect and retry a few
+        # times (within about a second) before the caller sees the error as a 503.
+        retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), 4),
+        retry_on_error=[BusyLoadingError, ConnectionError, TimeoutError],
     )
     return Redis(connection_pool=pool)

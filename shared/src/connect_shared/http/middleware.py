@@ -11,6 +11,10 @@ import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiokafka.errors import KafkaError
+from redis.exceptions import BusyLoadingError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from connect_shared import jsonutil
 from connect_shared.auth import bearer_secret, lookup_key_for, principal_from_lookup
@@ -87,6 +91,12 @@ async def errors_as_jsonapi(request: web.Request, handler: Handler) -> web.Strea
         )
     except web.HTTPException:
         raise
+    except (RedisConnectionError, RedisTimeoutError, BusyLoadingError, KafkaError) as exc:
+        # A dependency is down: the contract's 503 (nothing was written), not a bug.
+        log.warning("dependency unavailable", extra={"error": repr(exc), "path": request.path})
+        return _error_response(
+            Unavailable("A dependency is unavailable; retry shortly.", headers={"Retry-After": "1"})
+        )
     except Exception:
         log.exception("unhandled error", extra={"path": request.path})
         return _error_response(InternalError("An unexpected error occurred."))
