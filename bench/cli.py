@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 
 from bench import report, scenarios
-from bench.stack import ROOT, Endpoints, RssSampler, Stack, pid_listening
+from bench.stack import ROOT, Endpoints, RssSampler, Stack, cpu_seconds, pid_listening
 from connect_shared import jsonutil
 
 
@@ -64,6 +64,22 @@ def git_describe() -> str:
     return f"{head}{' (uncommitted changes)' if dirty else ''}"
 
 
+async def settle(pids: dict[str, int], quiet: float = 0.05, limit_s: float = 90.0) -> None:
+    """Wait until every service is idle (under ``quiet`` cores over a second), e.g. done
+    replaying what an earlier run left on Kafka, so that it does not count against the first
+    scenario."""
+    deadline = time.monotonic() + limit_s
+    before = {name: cpu_seconds(pid) or 0.0 for name, pid in pids.items()}
+    while time.monotonic() < deadline:
+        await asyncio.sleep(1.0)
+        now = {name: cpu_seconds(pid) or 0.0 for name, pid in pids.items()}
+        busy = {name: now[name] - before[name] for name in pids}
+        before = now
+        if all(v < quiet for v in busy.values()):
+            return
+        scenarios.log(f"waiting for the services to settle: {busy}")
+
+
 def command_line() -> str:
     keys = sorted(
         k
@@ -94,6 +110,7 @@ async def run(settings: scenarios.BenchSettings, stack: Stack, profile_dir: Path
         if pid is not None:
             others[name] = pid
     sampler = RssSampler(dict(stack.service_pids), others=others)
+    await settle(stack.service_pids)
     sampler.sample()
     await asyncio.sleep(2.0)
     idle = sampler.sample()

@@ -280,8 +280,9 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of ``pid`` and its direct children (nginx's workers) so far."""
+def cpu_seconds(pid: int, with_children: bool = False) -> float | None:
+    """User + system CPU time of ``pid`` so far, plus its live direct children's with
+    ``with_children`` (nginx: the master does nothing, its worker does the work)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
@@ -290,6 +291,8 @@ def cpu_seconds(pid: int) -> float | None:
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
+        children = []
+    if not with_children:
         children = []
     for child in children:
         try:
@@ -331,7 +334,7 @@ class RssSampler:
         cpu["wall-s"] = cpu.get("wall-s", 0.0) + (now - self._last_at)
         self._last_at = now
         for name, pid in {**self.pids, **self.others}.items():
-            used = cpu_seconds(pid)
+            used = cpu_seconds(pid, with_children=name == "nginx")
             if used is None:
                 continue
             if name in self._last:

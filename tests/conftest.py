@@ -28,6 +28,12 @@ TEST_ENV = {
     "NOTIFIER_DELIVERY_TIMEOUT_SECONDS": "1",
     "NOTIFIER_CONNECT_TIMEOUT_SECONDS": "1",
     "NOTIFIER_DELIVERY_LEASE_SECONDS": "8",
+    # The dashboard's session cookie: one signing secret shared by the three services (the
+    # issuer and redeemer run in the production profile, which refuses the development one).
+    **{
+        f"{svc}_DASHBOARD_SESSION_SECRET": "tests-dashboard-session-secret-0123456789abcdef"
+        for svc in ("ISSUER", "REDEEMER", "NOTIFIER")
+    },
 }
 
 

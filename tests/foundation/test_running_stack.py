@@ -9,6 +9,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,14 +79,30 @@ def _all_ready(services: dict[str, ServiceProcess], status: int) -> bool:
 @pytest.mark.integration
 @pytest.mark.disruptive
 def test_losing_redis_makes_every_service_unready_until_it_is_back(
-    services: dict[str, ServiceProcess],
+    services: dict[str, ServiceProcess], org_factory: Any
 ) -> None:
+    org = org_factory("redis-outage")
     _kill("redis")
     try:
         wait_until(lambda: _all_ready(services, 503), 30, "services unready without Redis")
+        assert _api_status(org["api-key"]) == 503
     finally:
         _restart_infrastructure()
     wait_until(lambda: _all_ready(services, 200), 60, "services ready with Redis back")
+    # Pooled connections from before the restart are replaced, never surfaced as a 500.
+    assert [_api_status(org["api-key"]) for _ in range(20)] == [200] * 20
+
+
+def _api_status(api_key: str) -> int:
+    request = urllib.request.Request(
+        f"{GATEWAY}/api/v1/connect/connections",
+        headers={"Authorization": f"Bearer {api_key}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 @pytest.mark.integration

@@ -83,6 +83,8 @@ def test_ingress_routes_match_gateway() -> None:
         "/api/v1/webhooks": "connect-notifier",
         "/api/v1/workflows": "connect-issuer",
         "/api/v1/": "connect-issuer",
+        "/dashboard/share-tokens/[^/]+/redeem$": "connect-redeemer",
+        "/dashboard/webhooks": "connect-notifier",
         "/dashboard": "connect-issuer",
     }
 

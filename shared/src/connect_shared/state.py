@@ -15,16 +15,22 @@ direct write and a replay can race in any order and the view still ends on the n
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError, RedisError
 
 from connect_shared import jsonutil
 from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
 
+log = logging.getLogger(__name__)
+
 VIEW_READY_KEY = "connect:view-ready"
+APPLY_ATTEMPTS = 5
 
 _APPLY_SCRIPT = """
 local current = redis.call('HGET', KEYS[1], 'offset')
@@ -62,6 +68,17 @@ class StateRecord(BaseModel):
     deleted: bool = False
 
 
+def _apply_args(record: StateRecord, where: Delivered) -> list[Any]:
+    return [
+        where.offset,
+        jsonutil.dumps(record.body),
+        "1" if record.deleted else "0",
+        jsonutil.dumps(record.indexes),
+        jsonutil.dumps(record.lookups),
+        record.id,
+    ]
+
+
 def record_key(record_id: str) -> str:
     """The Redis hash holding one record."""
     return f"rec:{record_id}"
@@ -86,8 +103,43 @@ class StateStore:
         them to Redis. Raises ``Unavailable`` (503) if Kafka does not acknowledge."""
         messages = [self.message(record) for record in records]
         delivered = await self._producer.send_all([*messages, *also])
-        for record, where in zip(records, delivered, strict=False):
-            await self.apply(record, where)
+        await self._apply_acknowledged(list(zip(records, delivered, strict=False)))
+
+    async def _apply_acknowledged(self, writes: list[tuple[StateRecord, Delivered]]) -> None:
+        # Once Kafka acknowledged, the write has happened and the caller must hear success:
+        # Redis gets it as soon as it answers, and the state follower re-applies it anyway.
+        delay = 0.05
+        for attempt in range(APPLY_ATTEMPTS):
+            try:
+                await self.apply_many(writes)
+                return
+            except RedisError as exc:
+                if attempt == APPLY_ATTEMPTS - 1:
+                    log.warning(
+                        "durable write not yet in the view; the follower will apply it",
+                        extra={"ids": [r.id for r, _ in writes], "error": repr(exc)},
+                    )
+                    return
+                await asyncio.sleep(delay)
+                delay *= 2
+
+    async def apply_many(self, writes: Sequence[tuple[StateRecord, Delivered]]) -> None:
+        """Apply several durable writes in one round trip (each unless a newer one is there)."""
+        if len(writes) == 1:
+            await self.apply(*writes[0])
+            return
+        try:
+            await self._apply_pipelined(writes)
+        except NoScriptError:
+            # The script cache went with a Redis restart: load it once and go again.
+            await self._redis.script_load(_APPLY_SCRIPT)
+            await self._apply_pipelined(writes)
+
+    async def _apply_pipelined(self, writes: Sequence[tuple[StateRecord, Delivered]]) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for record, where in writes:
+                pipe.evalsha(self._apply.sha, 1, record_key(record.id), *_apply_args(record, where))
+            await pipe.execute()
 
     def message(self, record: StateRecord) -> OutgoingMessage:
         """The Kafka message for ``record`` (keyed by id, so compaction keeps the newest)."""
@@ -95,17 +147,7 @@ class StateStore:
 
     async def apply(self, record: StateRecord, where: Delivered) -> bool:
         """Apply one durable write to Redis unless a newer one is already there."""
-        applied = await self._apply(
-            keys=[record_key(record.id)],
-            args=[
-                where.offset,
-                jsonutil.dumps(record.body),
-                "1" if record.deleted else "0",
-                jsonutil.dumps(record.indexes),
-                jsonutil.dumps(record.lookups),
-                record.id,
-            ],
-        )
+        applied = await self._apply(keys=[record_key(record.id)], args=_apply_args(record, where))
         return bool(applied)
 
     async def get(self, record_id: str) -> dict[str, Any] | None:

@@ -6,10 +6,14 @@ from aiohttp import web
 
 from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
+from connect_shared.web.pages import mount_dashboard
 from issuer.adapters.http import connections, openapi, share_tokens, source_objects
 from issuer.adapters.workers import consume_source_events, sweep_expired_tokens
 from issuer.bootstrap import issuer_context
 from issuer.config import IssuerSettings
+from issuer.dashboard import create_dashboard
+from issuer.workflows import http as workflows_http
+from issuer.workflows.executor import execute_workflows
 
 
 def create_app(settings: IssuerSettings) -> web.Application:
@@ -18,8 +22,11 @@ def create_app(settings: IssuerSettings) -> web.Application:
     app.cleanup_ctx.append(issuer_context(settings))
     app.cleanup_ctx.append(background_task("source-events", consume_source_events))
     app.cleanup_ctx.append(background_task("expiry-sweeper", sweep_expired_tokens))
+    app.cleanup_ctx.append(background_task("workflows", execute_workflows))
     connections.add_routes(app)
     source_objects.add_routes(app)
     share_tokens.add_routes(app)
     openapi.add_routes(app)
+    workflows_http.add_routes(app)
+    mount_dashboard(app, create_dashboard(settings))
     return app

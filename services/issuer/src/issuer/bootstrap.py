@@ -22,6 +22,7 @@ from issuer.usecases.expiry import ExpirySweeper
 from issuer.usecases.ingestion import SourceEventIngestion
 from issuer.usecases.share_tokens import ShareTokenUseCases
 from issuer.usecases.source_objects import SourceObjectUseCases
+from issuer.workflows.usecases import WorkflowUseCases
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Issuer:
     tokens: ShareTokenUseCases
     ingestion: SourceEventIngestion
     sweeper: ExpirySweeper
+    workflows: WorkflowUseCases
 
 
 ISSUER = web.AppKey("issuer", Issuer)
@@ -52,6 +54,7 @@ def build_issuer(runtime: Runtime, settings: IssuerSettings, clock: Clock = utcn
         tokens=ShareTokenUseCases(store, guard, clock),
         ingestion=SourceEventIngestion(store, settings.topic_source_events_dlq),
         sweeper=ExpirySweeper(store, guard, clock, settings.expiry_sweep_batch),
+        workflows=WorkflowUseCases(store, runtime.store, clock),
     )
 
 

@@ -6,9 +6,10 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings
+from connect_shared.web.settings import DashboardSettings
 
 
-class IssuerSettings(ServiceSettings):
+class IssuerSettings(ServiceSettings, DashboardSettings):
     """Everything the issuer reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="ISSUER_", frozen=True, extra="ignore")
@@ -24,4 +25,16 @@ class IssuerSettings(ServiceSettings):
     )
     expiry_sweep_batch: int = Field(
         200, ge=1, le=10_000, description="Tokens looked at per expiry scan."
+    )
+    workflows_group: str = Field(
+        "issuer-workflows",
+        min_length=1,
+        description="Consumer group running create-share-token workflows off connect.events.",
+    )
+    workflow_run_lease_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="How long a workflow run is reserved for one consumer (a crashed one's "
+        "runs are redone by another after this).",
     )

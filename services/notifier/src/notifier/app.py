@@ -5,9 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from connect_shared.http.app import create_base_app
+from connect_shared.web.pages import mount_dashboard
 from notifier.adapters import api_deliveries, api_webhooks
 from notifier.bootstrap import notifier_context
 from notifier.config import NotifierSettings
+from notifier.dashboard import create_dashboard
 
 
 def create_app(settings: NotifierSettings) -> web.Application:
@@ -16,4 +18,5 @@ def create_app(settings: NotifierSettings) -> web.Application:
     app.cleanup_ctx.append(notifier_context(settings))
     api_webhooks.add_routes(app)
     api_deliveries.add_routes(app)
+    mount_dashboard(app, create_dashboard(settings))
     return app

@@ -6,13 +6,14 @@ from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings
+from connect_shared.web.settings import DashboardSettings
 from notifier.domain.schedule import parse_schedule
 from notifier.domain.ssrf import Network, parse_cidrs
 
 DEFAULT_SCHEDULE = "0,5,300,1800,7200,18000,36000,36000"
 
 
-class NotifierSettings(ServiceSettings):
+class NotifierSettings(ServiceSettings, DashboardSettings):
     """Everything the notifier reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFIER_", frozen=True, extra="ignore")

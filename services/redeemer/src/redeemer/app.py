@@ -11,11 +11,14 @@ from aiohttp import web
 from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
 from connect_shared.runtime import RUNTIME
+from connect_shared.web.pages import mount_dashboard
 from redeemer.adapters.http_routes import add_routes
 from redeemer.adapters.key_directory import KeyDirectory, KeyRing
 from redeemer.adapters.redemption_worker import redemption_worker
 from redeemer.bootstrap import REDEEMER, bootstrap
 from redeemer.config import RedeemerSettings
+from redeemer.dashboard import create_dashboard
+from redeemer.workflows.executor import workflow_executor
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,7 @@ def create_app(settings: RedeemerSettings) -> web.Application:
     """The redeemer app: shared middlewares and health, plus the redeemer's routes and workers."""
     app = create_base_app(settings, "redeemer")
     add_routes(app)
+    mount_dashboard(app, create_dashboard(settings))
 
     async def wire(app: web.Application) -> AsyncIterator[None]:
         directory = KeyDirectory(settings.signing_key_dir)
@@ -33,6 +37,10 @@ def create_app(settings: RedeemerSettings) -> web.Application:
 
     async def run_worker(app: web.Application) -> None:
         await redemption_worker(settings, app[REDEEMER].processor).run()
+
+    async def run_workflows(app: web.Application) -> None:
+        redeem_service = app[REDEEMER].redeem_service
+        await workflow_executor(settings, app[RUNTIME], redeem_service).run()
 
     async def refresh_keys(app: web.Application) -> None:
         keyring = app[REDEEMER].keyring
@@ -44,4 +52,5 @@ def create_app(settings: RedeemerSettings) -> web.Application:
     app.cleanup_ctx.append(wire)
     app.cleanup_ctx.append(background_task("redemption-worker", run_worker))
     app.cleanup_ctx.append(background_task("signing-key-refresh", refresh_keys))
+    app.cleanup_ctx.append(background_task("workflows", run_workflows))
     return app

@@ -8,9 +8,10 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings
+from connect_shared.web.settings import DashboardSettings
 
 
-class RedeemerSettings(ServiceSettings):
+class RedeemerSettings(ServiceSettings, DashboardSettings):
     """Everything the redeemer reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="REDEEMER_", frozen=True, extra="ignore")
@@ -47,4 +48,16 @@ class RedeemerSettings(ServiceSettings):
     )
     rebuild_wait_seconds: float = Field(
         300.0, gt=0, description="How long connect-redeemer-rebuild waits for the view."
+    )
+    workflows_group: str = Field(
+        "redeemer-workflows",
+        min_length=1,
+        description="Consumer group running redeem-share-token workflows off connect.events.",
+    )
+    workflow_run_lease_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="How long a workflow run is reserved for one consumer (a crashed one's "
+        "runs are redone by another after this).",
     )

@@ -75,6 +75,21 @@ class EntityStore:
         body = await self._state.get(object_id)
         return SourceObjectRecord.model_validate(body) if body else None
 
+    async def connection_and_source(
+        self, connection_id: str, source_id: str
+    ) -> tuple[ConnectionRecord | None, SourceObjectRecord | None]:
+        """What a token is created from, in one round trip (None where absent or misnamed)."""
+        ids = [
+            connection_id if connection_id.startswith("cxn_") else "",
+            source_id if source_id.startswith(("inq_", "act_", "txn_", "ver_")) else "",
+        ]
+        # A misnamed id reads the never-written key "rec:" and comes back None.
+        connection, source = await self._state.get_many(ids)
+        return (
+            ConnectionRecord.model_validate(connection) if connection else None,
+            SourceObjectRecord.model_validate(source) if source else None,
+        )
+
     async def source_objects(self, object_ids: Sequence[str]) -> list[SourceObjectRecord | None]:
         """Several objects in one round trip (None where absent)."""
         bodies = await self._state.get_many(object_ids)

@@ -44,6 +44,10 @@ class TokenFilter:
         return self.connection_id is None or token.connection_id == self.connection_id
 
 
+class ShareTokenExists(Conflict):
+    """409: a token with the requested explicit id was already issued."""
+
+
 class ShareTokenUseCases:
     """Share tokens as the source and the destination organization see them."""
 
@@ -53,13 +57,30 @@ class ShareTokenUseCases:
         self._clock = clock
 
     async def create(
-        self, org_id: str, connection_id: str, source_id: str, ttl_seconds: int
+        self,
+        org_id: str,
+        connection_id: str,
+        source_id: str,
+        ttl_seconds: int,
+        *,
+        token_id: str | None = None,
     ) -> ShareTokenRecord:
-        """A ``created`` token; answered only once the token and both events are durable."""
-        connection = rules.check_connection(await self._store.connection(connection_id), org_id)
-        source = rules.check_source(await self._store.source_object(source_id), org_id)
+        """A ``created`` token; answered only once the token and both events are durable.
+
+        ``token_id`` fixes the new token's id (a workflow run derives it from the run, so a
+        retried run cannot issue a second token): :class:`ShareTokenExists` if it is taken.
+        """
+        if token_id is not None and await self._store.share_token(token_id) is not None:
+            raise ShareTokenExists("A share token with this id exists.", meta={"id": token_id})
+        found_connection, found_source = await self._store.connection_and_source(
+            connection_id, source_id
+        )
+        connection = rules.check_connection(found_connection, org_id)
+        source = rules.check_source(found_source, org_id)
         now = self._clock()
         token = rules.new_share_token(connection, source, ttl_seconds, now)
+        if token_id is not None:
+            token = token.model_copy(update={"id": token_id})
         events = [(token.id, event) for event in rules.created_events(token, now)]
         await self._store.put(token_state(token), events=events)
         return token

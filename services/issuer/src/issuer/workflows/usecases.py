@@ -1,0 +1,148 @@
+"""Workflow definitions of one organization: create, read, list, change, delete, run log.
+
+A definition is checked as a whole before it is stored: the trigger names a known event the
+action can act on, and a ``create-share-token`` action's connection is the caller's (as its
+source) and active. Other organizations' workflows are 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connect_shared.clock import iso
+from connect_shared.errors import NotFound, Unprocessable
+from connect_shared.events import EVENT_NAMES
+from connect_shared.ids import new_id
+from connect_shared.pagination import Page, PageRequest, paginate
+from connect_shared.state import StateRecord, StateStore
+from connect_shared.workflows import (
+    TRIGGERS_BY_ACTION,
+    WorkflowAction,
+    WorkflowRecord,
+    WorkflowRunRecord,
+    WorkflowTrigger,
+    run_index,
+    workflow_index,
+    workflow_state,
+)
+from issuer.adapters.entity_store import EntityStore
+from issuer.domain import share_tokens as token_rules
+from issuer.usecases import Clock
+from issuer.workflows.pointers import TRIGGER, pointing_into
+
+
+@dataclass(frozen=True)
+class WorkflowChanges:
+    """What a PATCH changes (None: unchanged)."""
+
+    name: str | None = None
+    enabled: bool | None = None
+    trigger: WorkflowTrigger | None = None
+    action: WorkflowAction | None = None
+
+
+def check_trigger(trigger: WorkflowTrigger, action: WorkflowAction) -> None:
+    """The trigger names an event of the platform that the action can act on (422)."""
+    if trigger.event not in EVENT_NAMES:
+        raise Unprocessable(f"Unknown event '{trigger.event}'.", pointer=f"{TRIGGER}/event")
+    allowed = TRIGGERS_BY_ACTION[action.type]
+    if trigger.event not in allowed:
+        what = (
+            "an inquiry, account, transaction or verification event"
+            if action.type == "create-share-token"
+            else "connect/share-token.inbound-created"
+        )
+        raise Unprocessable(
+            f"A {action.type} action runs on {what}, not on '{trigger.event}'.",
+            pointer=f"{TRIGGER}/event",
+        )
+
+
+class WorkflowUseCases:
+    """Definitions in ``connect.state`` (kind ``workflow``), listed per organization."""
+
+    def __init__(self, entities: EntityStore, state: StateStore, clock: Clock) -> None:
+        self._entities = entities
+        self._state = state
+        self._clock = clock
+
+    async def _check_action(self, org_id: str, action: WorkflowAction) -> None:
+        if action.type == "create-share-token" and action.connection_id is not None:
+            with pointing_into("action"):
+                connection = await self._entities.connection(action.connection_id)
+                token_rules.check_connection(connection, org_id)
+
+    async def create(
+        self,
+        org_id: str,
+        name: str,
+        enabled: bool,
+        trigger: WorkflowTrigger,
+        action: WorkflowAction,
+    ) -> WorkflowRecord:
+        """A new workflow; answered once it is durable."""
+        check_trigger(trigger, action)
+        await self._check_action(org_id, action)
+        stamp = iso(self._clock())
+        workflow = WorkflowRecord(
+            id=new_id("wfl_"),
+            organization_id=org_id,
+            name=name,
+            enabled=enabled,
+            trigger=trigger,
+            action=action,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        await self._entities.put(workflow_state(workflow))
+        return workflow
+
+    async def get(self, org_id: str, workflow_id: str) -> WorkflowRecord:
+        """One of the organization's workflows; 404 for anything else."""
+        body = await self._state.get(workflow_id) if workflow_id.startswith("wfl_") else None
+        workflow = WorkflowRecord.model_validate(body) if body else None
+        if workflow is None or workflow.organization_id != org_id:
+            raise NotFound("No such workflow.")
+        return workflow
+
+    async def update(
+        self, org_id: str, workflow_id: str, changes: WorkflowChanges
+    ) -> WorkflowRecord:
+        """Apply ``changes``; a changed trigger or action is checked like a new one (an
+        unchanged connection is not re-checked, so a rename never fails on it)."""
+        workflow = await self.get(org_id, workflow_id)
+        trigger = changes.trigger or workflow.trigger
+        action = changes.action or workflow.action
+        if changes.trigger is not None or changes.action is not None:
+            check_trigger(trigger, action)
+        if changes.action is not None:
+            await self._check_action(org_id, action)
+        updated = workflow.model_copy(
+            update={
+                "name": changes.name if changes.name is not None else workflow.name,
+                "enabled": changes.enabled if changes.enabled is not None else workflow.enabled,
+                "trigger": trigger,
+                "action": action,
+                "updated_at": iso(self._clock()),
+            }
+        )
+        await self._entities.put(workflow_state(updated))
+        return updated
+
+    async def delete(self, org_id: str, workflow_id: str) -> None:
+        """Remove the workflow (its run log stays in the state log, unlisted)."""
+        workflow = await self.get(org_id, workflow_id)
+        await self._entities.put(StateRecord(id=workflow.id, kind="workflow", deleted=True))
+
+    async def listing(self, org_id: str, page: PageRequest) -> Page[WorkflowRecord]:
+        """The organization's workflows, newest first."""
+        load = self._entities.loader(WorkflowRecord, lambda w: w.organization_id == org_id)
+        return await paginate(self._state.redis, [workflow_index(org_id)], page, load)
+
+    async def runs(
+        self, org_id: str, workflow_id: str, page: PageRequest
+    ) -> Page[WorkflowRunRecord]:
+        """The workflow's run log, newest first."""
+        workflow = await self.get(org_id, workflow_id)
+        load = self._entities.loader(WorkflowRunRecord, lambda r: r.organization_id == org_id)
+        return await paginate(self._state.redis, [run_index(workflow.id)], page, load)

@@ -1,0 +1,199 @@
+"""Webhook pages over the same models, domain functions and stores as ``/api/v1/webhooks``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from connect_shared.clock import utcnow
+from connect_shared.errors import ApiError, Conflict, NotFound, Unprocessable, attribute_pointer
+from connect_shared.events import EVENT_NAMES
+from connect_shared.ids import has_prefix
+from connect_shared.jsonapi import parse_attributes
+from connect_shared.web.forms import field_errors
+from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
+from notifier.adapters.api_models import DEFAULT_OLD_SECRET_SECONDS, RotateMeta, WebhookCreate
+from notifier.adapters.guard import registration_refusal
+from notifier.bootstrap import NOTIFIER, Notifier
+from notifier.domain.webhooks import (
+    ALL_EVENTS,
+    WebhookRecord,
+    WebhookStatus,
+    new_webhook,
+    rotate_secret,
+    set_status,
+)
+
+BASE = PREFIX + "/webhooks"
+ATTEMPTS_PAGE = 25
+HINTS = {
+    "url": "Enter the https:// URL of your endpoint.",
+    "enabled-events": "Choose at least one event, or all events.",
+}
+ROTATE_CHOICES = (
+    ("0", "at once"),
+    ("3600", "in 1 hour"),
+    (str(DEFAULT_OLD_SECRET_SECONDS), "in 24 hours"),
+    (str(7 * 24 * 3600), "in 7 days"),
+)
+
+
+def _notifier(request: web.Request) -> Notifier:
+    return request.config_dict[NOTIFIER]
+
+
+async def _owned(request: web.Request, viewer: Viewer) -> WebhookRecord:
+    found = await _notifier(request).webhooks.get_for(
+        viewer.organization_id, request.match_info["id"]
+    )
+    if found is None:
+        raise NotFound("No such webhook.")
+    return found
+
+
+def _list_page(
+    request: web.Request,
+    webhooks: list[WebhookRecord],
+    errors: dict[str, str],
+    values: dict[str, Any],
+    status: int = 200,
+) -> web.Response:
+    context = {
+        "title": "Webhooks",
+        "webhooks": webhooks,
+        "event_names": sorted(EVENT_NAMES),
+        "all_events": ALL_EVENTS,
+        "errors": errors,
+        "values": values,
+    }
+    return render(request, "webhooks.html", context, status=status)
+
+
+async def listing(request: web.Request) -> web.Response:
+    """The organization's webhooks and the create form."""
+    viewer = await require_session(request)
+    webhooks = await _notifier(request).webhooks.list_for(viewer.organization_id)
+    defaults = {"enabled-events": [ALL_EVENTS], "signature-format": "persona"}
+    return _list_page(request, webhooks, {}, defaults)
+
+
+async def create(request: web.Request) -> web.Response:
+    """Validate like ``POST /webhooks``; the new secret is shown on this answer only."""
+    viewer = await require_session(request)
+    notifier = _notifier(request)
+    submitted = form(request)
+    values: dict[str, Any] = {
+        "url": str(submitted.get("url", "")).strip(),
+        "enabled-events": [str(v) for v in submitted.getall("enabled-events", [])],
+        "signature-format": str(submitted.get("signature-format", "persona")),
+    }
+    try:
+        body = parse_attributes(WebhookCreate, values)
+        refusal = await registration_refusal(notifier.address_policy, body.url)
+        if refusal is not None:
+            raise Unprocessable(f"The URL is refused: {refusal}.", pointer=attribute_pointer("url"))
+    except ApiError as error:
+        if error.status not in (400, 422):
+            raise
+        webhooks = await notifier.webhooks.list_for(viewer.organization_id)
+        return _list_page(request, webhooks, field_errors(error, HINTS), values, status=422)
+    now = utcnow()
+    webhook = new_webhook(
+        viewer.organization_id, body.url, body.enabled_events, body.signature_format, now
+    )
+    await notifier.webhooks.save(webhook)
+    context = {"title": "Webhook created", "webhook": webhook, "secret": webhook.secrets[0].value}
+    return render(request, "webhook_secret.html", context, status=201)
+
+
+async def detail(request: web.Request) -> web.Response:
+    """One webhook with its attempt log (newest first, ``?after=`` pages on)."""
+    viewer = await require_session(request)
+    webhook = await _owned(request, viewer)
+    after = request.query.get("after") or None
+    if after is not None and not all(part.isdigit() for part in after.split("-", 1)):
+        after = None
+    page = await _notifier(request).attempts.page(webhook.id, ATTEMPTS_PAGE, after)
+    context = {
+        "title": f"Webhook {webhook.id}",
+        "webhook": webhook,
+        "attempts": [entry for _, entry in page.entries],
+        "next": page.next_cursor,
+        "rotate_choices": ROTATE_CHOICES,
+        "rotate_default": str(DEFAULT_OLD_SECRET_SECONDS),
+    }
+    return render(request, "webhook.html", context)
+
+
+async def rotate(request: web.Request) -> web.Response:
+    """A new secret, shown once; the old one keeps signing for the chosen time."""
+    viewer = await require_session(request)
+    webhook = await _owned(request, viewer)
+    raw = str(form(request).get("expires-in-seconds", DEFAULT_OLD_SECRET_SECONDS))
+    try:
+        meta = RotateMeta.model_validate({"expires-in-seconds": int(raw)})
+    except (ValueError, ValidationError):
+        notify(request, "error", "Choose when the old secret stops signing.")
+        return redirect(f"{BASE}/{webhook.id}")
+    rotated = rotate_secret(webhook, meta.expires_in_seconds, utcnow())
+    await _notifier(request).webhooks.save(rotated)
+    context = {"title": "Secret rotated", "webhook": rotated, "secret": rotated.secrets[0].value}
+    return render(request, "webhook_secret.html", context)
+
+
+async def change_status(request: web.Request) -> web.Response:
+    """Enable (forgetting the failure streak) or disable."""
+    viewer = await require_session(request)
+    notifier = _notifier(request)
+    webhook = await _owned(request, viewer)
+    wanted: WebhookStatus
+    match str(form(request).get("status", "")):
+        case "enabled":
+            wanted = "enabled"
+        case "disabled":
+            wanted = "disabled"
+        case _:
+            raise Unprocessable("status must be enabled or disabled.")
+    if wanted != webhook.status:
+        await notifier.webhooks.save(set_status(webhook, wanted, utcnow()))
+        if wanted == "enabled":
+            await notifier.queue.reset_health(webhook.id)
+    notify(request, "info", f"The webhook is {wanted}.")
+    return redirect(f"{BASE}/{webhook.id}")
+
+
+async def resend(request: web.Request) -> web.Response:
+    """Deliver one event again from attempt 1 (same event id, same bytes)."""
+    viewer = await require_session(request)
+    notifier = _notifier(request)
+    webhook = await _owned(request, viewer)
+    event_id = request.match_info["event_id"]
+    try:
+        if not has_prefix(event_id, "evt_"):
+            raise NotFound("No such event.")
+        if webhook.status != "enabled":
+            raise Conflict("The webhook is disabled; enable it before resending.")
+        now_ms = int(time.time() * 1000)
+        delivered = await notifier.queue.resend(
+            webhook.id, event_id, viewer.organization_id, now_ms
+        )
+        if delivered is None:
+            raise NotFound("That event is no longer kept for resending.")
+        notifier.dispatcher.wake()
+        notify(request, "info", f"Event {event_id} is scheduled for delivery again.")
+    except (NotFound, Conflict) as error:
+        notify(request, "error", error.details)
+    return redirect(f"{BASE}/{webhook.id}")
+
+
+def add_routes(sub: web.Application) -> None:
+    """Register the webhook pages on the dashboard sub-app."""
+    sub.router.add_get("/webhooks", listing)
+    sub.router.add_post("/webhooks", create)
+    sub.router.add_get("/webhooks/{id}", detail)
+    sub.router.add_post("/webhooks/{id}/rotate-secret", rotate)
+    sub.router.add_post("/webhooks/{id}/status", change_status)
+    sub.router.add_post("/webhooks/{id}/events/{event_id}/resend", resend)

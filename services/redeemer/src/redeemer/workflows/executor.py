@@ -1,0 +1,66 @@
+"""The redeemer's workflow executor: ``redeem-share-token`` actions, run from ``connect.events``
+(consumer group ``redeemer-workflows``) through :class:`RedeemService`, as ``POST
+.../redeem`` runs them.
+
+The single-use guard redeems a token at most once. A 409 for a run that an earlier attempt
+already acted on (it crashed before recording the run) means the redeem went through: the run
+is recorded as done, not as an error.
+"""
+
+from __future__ import annotations
+
+from aiokafka import ConsumerRecord
+
+from connect_shared.errors import Conflict
+from connect_shared.ids import has_prefix
+from connect_shared.kafka import ConsumerWorker, make_consumer
+from connect_shared.runtime import Runtime
+from connect_shared.views import SHARE_TOKEN_TYPE
+from connect_shared.workflows import ActionDone, RunContext, RunFailed, WorkflowRunner
+from redeemer.config import RedeemerSettings
+from redeemer.domain.commands import RedeemCommand
+from redeemer.redeeming import RedeemService
+
+
+class RedeemShareTokenAction:
+    """Redeems the trigger event's token for the workflow's (destination) organization."""
+
+    def __init__(self, service: RedeemService) -> None:
+        self._service = service
+
+    async def __call__(self, run: RunContext) -> ActionDone:
+        token_id = run.event.payload_object.get("id")
+        if not isinstance(token_id, str) or not has_prefix(token_id, "cnst_"):
+            raise RunFailed("Token missing", "The trigger event's object is not a share token.")
+        action = run.workflow.action
+        command = RedeemCommand(action.destination_id, tuple(action.field_mappings))
+        try:
+            await self._service.redeem(run.workflow.organization_id, token_id, command)
+        except Conflict:
+            if not run.retried:
+                raise  # redeemed, expired or failed before this workflow got to it: errored
+        return ActionDone(SHARE_TOKEN_TYPE, token_id)
+
+
+def workflow_executor(
+    settings: RedeemerSettings, runtime: Runtime, service: RedeemService
+) -> ConsumerWorker:
+    """A consumer-group worker running the redeem workflows that events trigger."""
+    runner = WorkflowRunner(
+        runtime.store,
+        settings.topic_events,
+        "redeem-share-token",
+        RedeemShareTokenAction(service),
+        lease_seconds=settings.workflow_run_lease_seconds,
+    )
+    consumer = make_consumer(
+        settings,
+        settings.topic_events,
+        group_id=settings.workflows_group,
+        client_id="redeemer-workflows",
+    )
+
+    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
+        await runner.handle_raw(record.value, record.timestamp)
+
+    return ConsumerWorker(consumer, handle, name="redeemer-workflows")
