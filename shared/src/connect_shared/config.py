@@ -55,7 +55,9 @@ class RedisSettings(BaseSettings):
         pattern=r"^rediss?://",
         description="redis:// or rediss:// URL of the Redis holding views and guards.",
     )
-    redis_max_connections: int = Field(64, ge=1, le=10_000, description="Pool size per process.")
+    redis_max_connections: int = Field(
+        128, ge=1, le=10_000, description="Redis connections per process (callers queue beyond)."
+    )
     redis_timeout_seconds: float = Field(2.0, gt=0, description="Socket timeout of each call.")
 
 

@@ -133,12 +133,15 @@ class ConsumerWorker:
         name: str,
         max_records: int = 500,
         retry_delay_seconds: float = 1.0,
+        max_concurrency: int = 32,
     ) -> None:
         self._consumer = consumer
         self._handler = handler
         self._name = name
         self._max_records = max_records
         self._retry_delay = retry_delay_seconds
+        # Bounds the keys handled at once, so a big batch cannot drain the Redis pool.
+        self._slots = asyncio.Semaphore(max_concurrency)
 
     async def run(self) -> None:
         """Start the consumer and process until cancelled."""
@@ -167,8 +170,9 @@ class ConsumerWorker:
         await self._consumer.commit({partition: records[-1].offset + 1})
 
     async def _handle_in_order(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        for record in records:
-            await self._handle_with_retry(record)
+        async with self._slots:
+            for record in records:
+                await self._handle_with_retry(record)
 
     async def _handle_with_retry(self, record: ConsumerRecord[bytes, bytes]) -> None:
         delay = self._retry_delay
