@@ -153,21 +153,24 @@ class ConsumerWorker:
                 )
                 if not batches:
                     continue
-                await asyncio.gather(*(self._drain(tp, recs) for tp, recs in batches.items()))
+                await self.process(batches)
+                # One commit for the whole batch, and only after all of it was handled.
+                await self._consumer.commit(
+                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                )
         finally:
             await self._consumer.stop()
 
-    async def _drain(
-        self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]
+    async def process(
+        self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
     ) -> None:
-        # Records with the same key keep their order; different keys run concurrently, so
-        # one partition is not limited to one round trip at a time. The offset is committed
-        # only once the whole batch is done.
-        by_key: dict[bytes | None, list[ConsumerRecord[bytes, bytes]]] = {}
-        for record in records:
-            by_key.setdefault(record.key, []).append(record)
+        """Handle one fetched batch. Records with the same key keep their order; different keys
+        run concurrently, so a partition is not limited to one round trip at a time."""
+        by_key: dict[tuple[TopicPartition, bytes | None], list[ConsumerRecord[bytes, bytes]]] = {}
+        for partition, records in batches.items():
+            for record in records:
+                by_key.setdefault((partition, record.key), []).append(record)
         await asyncio.gather(*(self._handle_in_order(group) for group in by_key.values()))
-        await self._consumer.commit({partition: records[-1].offset + 1})
 
     async def _handle_in_order(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         async with self._slots:

@@ -13,8 +13,9 @@ import contextlib
 import logging
 import time
 
-from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from connect_shared import jsonutil
 from connect_shared.config import KafkaSettings
@@ -26,18 +27,6 @@ log = logging.getLogger(__name__)
 REBUILD_LOCK_KEY = "connect:rebuild-lock"
 RETRY_AFTER_FAILURE_SECONDS = 2.0
 FOLLOWER_GROUP = "connect-state-view"
-
-
-async def apply_state_message(store: StateStore, message: ConsumerRecord[bytes, bytes]) -> None:
-    """Apply one ``connect.state`` message to the view (ignores what it cannot parse)."""
-    if message.value is None:
-        return
-    try:
-        record = StateRecord.model_validate(jsonutil.loads(message.value))
-    except ValueError:
-        log.error("unreadable state record skipped", extra={"offset": message.offset})
-        return
-    await store.apply(record, Delivered(message.topic, message.partition, message.offset))
 
 
 async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -> int:
@@ -59,9 +48,9 @@ async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -
         while remaining:
             batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
             for tp, messages in batches.items():
-                for message in messages:
-                    await apply_state_message(store, message)
-                    count += 1
+                parsed = [p for m in messages if (p := _parse_state_message(m)) is not None]
+                await store.apply_many(parsed)
+                count += len(messages)
                 if messages and messages[-1].offset + 1 >= ends[tp]:
                     remaining.discard(tp)
             for tp in list(remaining):
@@ -139,11 +128,55 @@ class ViewGuardian:
                 await self._task
 
 
-def state_follower(settings: KafkaSettings, topic: str, store: StateStore) -> ConsumerWorker:
+def _parse_state_message(
+    message: ConsumerRecord[bytes, bytes],
+) -> tuple[StateRecord, Delivered] | None:
+    if message.value is None:
+        return None
+    try:
+        record = StateRecord.model_validate(jsonutil.loads(message.value))
+    except ValueError:
+        log.error("unreadable state record skipped", extra={"offset": message.offset})
+        return None
+    return record, Delivered(message.topic, message.partition, message.offset)
+
+
+class StateFollower(ConsumerWorker):
+    """Re-applies every state write of a fetched batch in one Redis round trip.
+
+    Nearly every write was applied already by the process that made it (the offset check makes
+    that a no-op), so this costs one pipeline per batch, not one call per record.
+    """
+
+    def __init__(self, consumer: AIOKafkaConsumer, store: StateStore) -> None:
+        super().__init__(consumer, self._unused, name="state-follower")
+        self._store = store
+
+    @staticmethod
+    async def _unused(message: ConsumerRecord[bytes, bytes]) -> None:
+        raise AssertionError("StateFollower applies whole batches")
+
+    async def process(
+        self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+    ) -> None:
+        writes = [
+            parsed
+            for records in batches.values()
+            for message in records
+            if (parsed := _parse_state_message(message)) is not None
+        ]
+        delay = 0.2
+        while True:
+            try:
+                await self._store.apply_many(writes)
+                return
+            except RedisError as exc:
+                log.warning("state follower waits for Redis", extra={"error": repr(exc)})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+def state_follower(settings: KafkaSettings, topic: str, store: StateStore) -> StateFollower:
     """A consumer-group worker re-applying every state write (idempotent by offset)."""
     consumer = make_consumer(settings, topic, group_id=FOLLOWER_GROUP, client_id="state-follower")
-
-    async def handle(message: ConsumerRecord[bytes, bytes]) -> None:
-        await apply_state_message(store, message)
-
-    return ConsumerWorker(consumer, handle, name="state-follower")
+    return StateFollower(consumer, store)

@@ -125,6 +125,8 @@ class StateStore:
 
     async def apply_many(self, writes: Sequence[tuple[StateRecord, Delivered]]) -> None:
         """Apply several durable writes in one round trip (each unless a newer one is there)."""
+        if not writes:
+            return
         if len(writes) == 1:
             await self.apply(*writes[0])
             return
