@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.support.api import ApiClient, Reply
 from tests.support.kafka import BOOTSTRAP, TopicRecorder
+from tests.support.ports import GATEWAY_URL
 
 
 def attrs(**attributes: Any) -> dict[str, Any]:
@@ -49,7 +50,7 @@ async def all_ids(api: ApiClient, path: str, **params: str) -> list[str]:
         assert reply.status == 200, reply.body
         ids += [item["id"] for item in reply.data]
         next_link = reply.body["links"]["next"]
-        url = f"http://127.0.0.1:8080{next_link}" if next_link else None
+        url = f"{GATEWAY_URL}{next_link}" if next_link else None
         query = None
     return ids
 

@@ -17,8 +17,9 @@ from aiokafka import AIOKafkaProducer
 from connect_shared import jsonutil
 from connect_shared.events import Event, build_event
 from tests.support.api import ApiClient
+from tests.support.ports import KAFKA_BOOTSTRAP
 
-BOOTSTRAP = "127.0.0.1:9092"
+BOOTSTRAP = KAFKA_BOOTSTRAP
 EVENTS_TOPIC = "connect.events"
 
 Behaviour = Callable[["Received"], Awaitable[web.StreamResponse]]

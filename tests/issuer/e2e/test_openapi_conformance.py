@@ -21,8 +21,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import create_org
+from tests.support.ports import GATEWAY_URL
 
-GATEWAY = "http://127.0.0.1:8080"
+GATEWAY = GATEWAY_URL
 MAX_EXAMPLES = 20
 CHECKS = [
     not_a_server_error,

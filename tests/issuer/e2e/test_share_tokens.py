@@ -9,6 +9,7 @@ import pytest
 
 from tests.issuer.helpers import Org, Pair, all_ids, attrs, events_for
 from tests.support.kafka import TopicRecorder, event_named
+from tests.support.ports import GATEWAY_URL
 
 pytestmark = pytest.mark.e2e
 
@@ -147,9 +148,9 @@ async def test_list_pages_newest_first_with_links_both_ways(pair: Pair) -> None:
     next_link = first.body["links"]["next"]
     assert next_link.startswith("/api/v1/connect/share-tokens?")
     assert f"page[after]={newest_first[1]}" in next_link
-    second = await pair.source.api.get(f"http://127.0.0.1:8080{next_link}")
+    second = await pair.source.api.get(f"{GATEWAY_URL}{next_link}")
     assert [t["id"] for t in second.data] == newest_first[2:4]
-    back = await pair.source.api.get(f"http://127.0.0.1:8080{second.body['links']['prev']}")
+    back = await pair.source.api.get(f"{GATEWAY_URL}{second.body['links']['prev']}")
     assert [t["id"] for t in back.data] == newest_first[:2]
     assert all_listed(await all_ids(pair.source.api, TOKENS), newest_first)
 
