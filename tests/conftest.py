@@ -7,6 +7,7 @@ behind the real gateway.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -17,7 +18,14 @@ import pytest
 from tests.support.admin import create_org
 from tests.support.api import ApiClient
 from tests.support.kafka import TopicRecorder
+from tests.support.ports import service_env
 from tests.support.services import ROOT, ServiceProcess
+
+# In-process apps and settings built by tests read the same prefixed variables as the service
+# processes, so the whole suite follows the stack's ports (deploy/local/lib.sh variables).
+for _service in ("issuer", "redeemer", "notifier"):
+    for _name, _value in service_env(_service).items():
+        os.environ.setdefault(_name, _value)
 
 TEST_ENV = {
     # The webhook sinks of the tests listen on loopback.
