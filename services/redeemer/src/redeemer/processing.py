@@ -77,14 +77,31 @@ class RedemptionProcessor:
             self._stale(token, request)
             return
         if token.status in ("redeemed", "failed"):
+            if await self._copy_missing(token):
+                # The first attempt's writes are durable on Kafka but its process died before
+                # applying them, and the token reached the view first (through the state
+                # follower): write the identical copies again so the destination reads them now.
+                await self._finish(token, request, redo=True)
+                return
             await self._store.announce(token, outcome_events(token))
             return
         if token.status != "pending":
             log.warning("token left pending elsewhere", extra={"token": token.id})
             return
+        await self._finish(token, request)
+
+    async def _copy_missing(self, token: ShareTokenRecord) -> bool:
+        if token.status != "redeemed" or token.destination_id is None:
+            return False
+        return await self._store.object(token.destination_id) is None
+
+    async def _finish(
+        self, token: ShareTokenRecord, request: RedemptionRequest, *, redo: bool = False
+    ) -> None:
         # A redelivery redoes the work as of the first attempt: same ids, same times, same
         # bytes; only events that did not land the first time are produced.
         started, retried = await self._store.begin_attempt(token.id, self._clock())
+        retried = retried or redo
         outcome = await self._redeem(token, request, started)
         await self._store.redemption_finished(
             outcome, outcome_events(outcome.token), retried=retried
