@@ -23,6 +23,7 @@ from notifier.adapters.sender import HttpSender
 from notifier.adapters.webhook_store import WebhookStore
 from notifier.config import NotifierSettings
 from notifier.domain.schedule import RetryPolicy
+from notifier.domain.secret_box import DEVELOPMENT_KEY, SecretBox, decode_key
 from notifier.domain.ssrf import AddressPolicy
 from notifier.metrics import DUE_BACKLOG, RETRY_QUEUE_DEPTH
 
@@ -55,13 +56,26 @@ def address_policy(settings: NotifierSettings) -> AddressPolicy:
     return AddressPolicy(settings.allow_networks, development=settings.profile == "development")
 
 
+def secret_box(settings: NotifierSettings) -> SecretBox:
+    """The box sealing webhook secrets at rest, from ``NOTIFIER_SECRETS_KEY``."""
+    key = settings.secrets_key.get_secret_value()
+    if settings.profile == "production" and key == DEVELOPMENT_KEY:
+        log.warning(
+            "NOTIFIER_SECRETS_KEY is the development default: webhook secrets are sealed with a "
+            "public key; set a random 32-byte base64 key"
+        )
+    return SecretBox(decode_key(key))
+
+
 def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:
     """Wire the parts (no I/O; the sender opens its session in :func:`notifier_context`)."""
     policy = RetryPolicy(
         settings.schedule, settings.retry_jitter_ratio, settings.retry_after_max_seconds
     )
     guard = address_policy(settings)
-    webhooks = WebhookStore(runtime.store)
+    webhooks = WebhookStore(
+        runtime.store, SecretBox(decode_key(settings.secrets_key.get_secret_value()))
+    )
     queue = DeliveryQueue(
         runtime.redis,
         retention_seconds=settings.event_retention_seconds,

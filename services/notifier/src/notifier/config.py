@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings
 from connect_shared.web.settings import DashboardSettings
 from notifier.domain.schedule import parse_schedule
+from notifier.domain.secret_box import DEVELOPMENT_KEY, decode_key
 from notifier.domain.ssrf import Network, parse_cidrs
 
 DEFAULT_SCHEDULE = "0,5,300,1800,7200,18000,36000,36000"
@@ -84,6 +85,18 @@ class NotifierSettings(ServiceSettings, DashboardSettings):
     fanout_group: str = Field(
         "notifier-fanout", min_length=1, description="Consumer group reading connect.events."
     )
+
+    secrets_key: SecretStr = Field(
+        SecretStr(DEVELOPMENT_KEY),
+        description="Base64 of 32 random bytes sealing webhook secrets at rest (AES-256-GCM). "
+        "The default is for development only; keep the key as long as webhooks exist.",
+    )
+
+    @field_validator("secrets_key")
+    @classmethod
+    def _valid_secrets_key(cls, value: SecretStr) -> SecretStr:
+        decode_key(value.get_secret_value())
+        return value
 
     @field_validator("retry_schedule")
     @classmethod

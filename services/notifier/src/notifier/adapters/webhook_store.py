@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.state import StateRecord, StateStore
+from notifier.domain.secret_box import SecretBox
 from notifier.domain.webhooks import WebhookRecord
 
 KIND = "webhook"
@@ -17,28 +19,38 @@ def webhook_index(org_id: str) -> str:
     return f"idx:webhook:{org_id}"
 
 
-def webhook_state(webhook: WebhookRecord, *, deleted: bool = False) -> StateRecord:
-    """The state write of ``webhook`` (a delete drops it from its index)."""
+def webhook_state(webhook: WebhookRecord, box: SecretBox, *, deleted: bool = False) -> StateRecord:
+    """The state write of ``webhook`` with its secrets sealed (a delete drops it from its
+    index)."""
     score = float(epoch_ms(parse_iso(webhook.created_at)))
+    body = webhook.model_dump(mode="json")
+    for secret in body["secrets"]:
+        secret["value"] = box.seal(secret["value"])
     return StateRecord(
         id=webhook.id,
         kind=KIND,
-        body=webhook.model_dump(mode="json"),
+        body=body,
         indexes={} if deleted else {webhook_index(webhook.organization_id): score},
         deleted=deleted,
     )
 
 
 class WebhookStore:
-    """Reads and durable writes of webhooks."""
+    """Reads and durable writes of webhooks; secrets are sealed at rest."""
 
-    def __init__(self, store: StateStore) -> None:
+    def __init__(self, store: StateStore, box: SecretBox) -> None:
         self._store = store
+        self._box = box
+
+    def _load(self, body: dict[str, Any]) -> WebhookRecord:
+        for secret in body.get("secrets", []):
+            secret["value"] = self._box.open(secret["value"])
+        return WebhookRecord.model_validate(body)
 
     async def get(self, webhook_id: str) -> WebhookRecord | None:
         """Any organization's webhook (for the workers)."""
         body = await self._store.get(webhook_id)
-        return WebhookRecord.model_validate(body) if body else None
+        return self._load(body) if body else None
 
     async def get_for(self, org_id: str, webhook_id: str) -> WebhookRecord | None:
         """The webhook if it belongs to ``org_id`` (others' are invisible)."""
@@ -49,7 +61,7 @@ class WebhookStore:
         """Existing webhooks by id, one round trip."""
         ids = list(dict.fromkeys(webhook_ids))
         bodies = await self._store.get_many(ids)
-        return {i: WebhookRecord.model_validate(b) for i, b in zip(ids, bodies, strict=True) if b}
+        return {i: self._load(b) for i, b in zip(ids, bodies, strict=True) if b}
 
     async def list_for(self, org_id: str) -> list[WebhookRecord]:
         """An organization's webhooks, newest first."""
@@ -73,8 +85,8 @@ class WebhookStore:
 
     async def save(self, webhook: WebhookRecord, also: Sequence[OutgoingMessage] = ()) -> None:
         """Write durably (with ``also``, e.g. an event), then update the view."""
-        await self._store.put(webhook_state(webhook), also=also)
+        await self._store.put(webhook_state(webhook, self._box), also=also)
 
     async def delete(self, webhook: WebhookRecord) -> None:
         """Delete durably; pending deliveries are dropped when they come due."""
-        await self._store.put(webhook_state(webhook, deleted=True))
+        await self._store.put(webhook_state(webhook, self._box, deleted=True))
