@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings
 
 from connect_shared import jsonutil
 from connect_shared.clock import epoch_ms, iso, parse_iso, utcnow
@@ -106,6 +107,18 @@ class WorkflowRunRecord(_Stored):
     object_type: str | None = None
     object_id: str | None = None
     created_at: str
+
+
+class WorkflowRunSettings(BaseSettings):
+    """Settings of a workflow executor, the same in every service that runs one."""
+
+    workflow_run_lease_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="How long a workflow run is reserved for one consumer (a crashed one's "
+        "runs are redone by another after this).",
+    )
 
 
 def workflow_index(org_id: str) -> str:

@@ -7,9 +7,10 @@ from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings
 from connect_shared.web.settings import DashboardSettings
+from connect_shared.workflows import WorkflowRunSettings
 
 
-class IssuerSettings(ServiceSettings, DashboardSettings):
+class IssuerSettings(ServiceSettings, DashboardSettings, WorkflowRunSettings):
     """Everything the issuer reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="ISSUER_", frozen=True, extra="ignore")
@@ -30,11 +31,4 @@ class IssuerSettings(ServiceSettings, DashboardSettings):
         "issuer-workflows",
         min_length=1,
         description="Consumer group running create-share-token workflows off connect.events.",
-    )
-    workflow_run_lease_seconds: float = Field(
-        30.0,
-        gt=0,
-        le=600,
-        description="How long a workflow run is reserved for one consumer (a crashed one's "
-        "runs are redone by another after this).",
     )

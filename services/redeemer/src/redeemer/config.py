@@ -9,9 +9,10 @@ from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings
 from connect_shared.web.settings import DashboardSettings
+from connect_shared.workflows import WorkflowRunSettings
 
 
-class RedeemerSettings(ServiceSettings, DashboardSettings):
+class RedeemerSettings(ServiceSettings, DashboardSettings, WorkflowRunSettings):
     """Everything the redeemer reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="REDEEMER_", frozen=True, extra="ignore")
@@ -53,11 +54,4 @@ class RedeemerSettings(ServiceSettings, DashboardSettings):
         "redeemer-workflows",
         min_length=1,
         description="Consumer group running redeem-share-token workflows off connect.events.",
-    )
-    workflow_run_lease_seconds: float = Field(
-        30.0,
-        gt=0,
-        le=600,
-        description="How long a workflow run is reserved for one consumer (a crashed one's "
-        "runs are redone by another after this).",
     )
