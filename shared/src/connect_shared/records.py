@@ -70,6 +70,12 @@ class Provenance(BaseModel):
     source_object_id: str
     copied_at: str
     attestation: str
+    # Recorded for every copy since sharing settings govern copies; None only on copies made
+    # before, whose attestations were signed without them (so they are not rendered).
+    destination_organization_id: str | None = None
+    present_fields: list[str] | None = Field(
+        None, description="Names of the source's existing fields shared as `presence`."
+    )
 
 
 class SourceObjectRecord(_Record):

@@ -90,6 +90,12 @@ def source_object_resource(obj: SourceObjectRecord) -> dict[str, Any]:
             "copied-at": provenance.copied_at,
             "attestation": provenance.attestation,
         }
+        if provenance.destination_organization_id is not None:
+            attributes["provenance"]["destination-organization-id"] = (
+                provenance.destination_organization_id
+            )
+        if provenance.present_fields is not None:
+            attributes["provenance"]["present-fields"] = list(provenance.present_fields)
     relationships: dict[str, Any] | None = None
     if obj.type == "inquiry":
         relationships = {

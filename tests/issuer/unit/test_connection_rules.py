@@ -68,14 +68,3 @@ def test_sharing_settings_merge_and_belong_to_the_source() -> None:
     assert second.sharing == {"ssn": "none", "birthdate": "presence"}
     with pytest.raises(Forbidden):
         rules.update_sharing(first, "org_dst", {"ssn": "full"}, NOW)
-
-
-def test_shared_fields_follow_full_presence_none() -> None:
-    fields = {"name": "Ada", "ssn": "1", "birthdate": None, "city": "Oslo"}
-    sharing = {"ssn": "none", "birthdate": "presence", "city": "presence", "phone": "presence"}
-    assert rules.share_fields(fields, sharing) == {  # type: ignore[arg-type]
-        "name": "Ada",
-        "birthdate": False,
-        "city": True,
-        "phone": False,
-    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from connect_shared.records import ShareTokenRecord, SourceObjectRecord
+from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 STAMP = "2026-01-01T00:00:00.000Z"
@@ -52,5 +52,17 @@ def verification(vid: str, **changes: Any) -> SourceObjectRecord:
         type="verification/government-id",
         status="passed",
         fields={"id-class": "pp"},
+    )
+    return base.model_copy(update=changes)
+
+
+def connection(**changes: Any) -> ConnectionRecord:
+    base = ConnectionRecord(
+        id="cxn_connection000000000000",
+        created_at=STAMP,
+        updated_at=STAMP,
+        source_organization_id=SOURCE_ORG,
+        destination_organization_id=DEST_ORG,
+        status="active",
     )
     return base.model_copy(update=changes)

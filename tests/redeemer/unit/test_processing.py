@@ -8,11 +8,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from connect_shared.events import Event
-from connect_shared.records import ShareTokenRecord, SourceObjectRecord
+from connect_shared.records import (
+    ConnectionRecord,
+    ShareTokenRecord,
+    SharingLevel,
+    SourceObjectRecord,
+)
 from connect_shared.redemptions import RedemptionRequest
 from redeemer.domain.outcome import Outcome
 from redeemer.processing import RedemptionProcessor, RetryLater
-from tests.redeemer.unit.builders import DEST_ORG, NOW, inquiry, token
+from tests.redeemer.unit.builders import DEST_ORG, NOW, connection, inquiry, token
 
 pytestmark = pytest.mark.unit
 
@@ -21,7 +26,9 @@ PENDING_AT = "2026-01-02T03:04:00.000Z"
 
 @dataclass
 class FakeRecords:
-    records: dict[str, ShareTokenRecord | SourceObjectRecord] = field(default_factory=dict)
+    records: dict[str, ShareTokenRecord | SourceObjectRecord | ConnectionRecord] = field(
+        default_factory=dict
+    )
     ready: bool = True
     emitted: list[Event] = field(default_factory=list)
     announced: set[str] = field(default_factory=set)
@@ -33,6 +40,10 @@ class FakeRecords:
     async def token(self, token_id: str) -> ShareTokenRecord | None:
         found = self.records.get(token_id)
         return found if isinstance(found, ShareTokenRecord) else None
+
+    async def connection(self, connection_id: str) -> ConnectionRecord | None:
+        found = self.records.get(connection_id)
+        return found if isinstance(found, ConnectionRecord) else None
 
     async def object(self, object_id: str) -> SourceObjectRecord | None:
         found = self.records.get(object_id)
@@ -88,8 +99,15 @@ def request(**changes: object) -> RedemptionRequest:
 
 
 def world(**token_changes: object) -> FakeRecords:
-    pending = token(status="pending", pending_at=PENDING_AT, redeem_mode="clone", **token_changes)
-    return FakeRecords({pending.id: pending, inquiry().id: inquiry()})
+    changes = {"status": "pending", "pending_at": PENDING_AT, "redeem_mode": "clone"}
+    pending = token(**{**changes, **token_changes})
+    return FakeRecords(
+        {pending.id: pending, inquiry().id: inquiry(), connection().id: connection()}
+    )
+
+
+def set_sharing(records: FakeRecords, sharing: dict[str, SharingLevel]) -> None:
+    records.records[connection().id] = connection(sharing=sharing)
 
 
 async def test_a_pending_clone_ends_redeemed_with_one_copy_and_two_events() -> None:
@@ -191,3 +209,57 @@ async def test_an_unexpected_error_fails_with_unrecoverable_error() -> None:
     finished = await records.token(token().id)
     assert finished is not None
     assert finished.failure_reason == "unrecoverable_error"
+
+
+async def test_the_copy_follows_the_sharing_settings_of_the_moment_the_worker_copies() -> None:
+    records = world()
+    # The redeem was accepted while everything was shared; the source tightened it since.
+    set_sharing(records, {"name-last": "none", "birthdate": "presence"})
+    await make(records).process(request())
+    finished = await records.token(token().id)
+    assert finished is not None
+    copy = await records.object(finished.destination_id or "")
+    assert copy is not None
+    assert copy.fields == {"name-first": "Ada"}
+    assert copy.provenance is not None
+    assert copy.provenance.present_fields == ["birthdate"]
+
+
+async def test_a_hydrate_follows_the_sharing_settings_too() -> None:
+    records = world(redeem_mode="hydrate")
+    target = inquiry(id="inq_target", organization_id=DEST_ORG, fields={"kept": 1})
+    records.records[target.id] = target
+    set_sharing(records, {"*": "none", "name-first": "full"})
+    await make(records).process(request(mode="hydrate", destination_id=target.id))
+    filled = await records.object(target.id)
+    assert filled is not None
+    assert filled.fields == {"kept": 1, "name-first": "Ada"}
+
+
+async def test_a_copy_redone_after_the_source_tightened_its_settings_follows_the_new_ones() -> None:
+    records = world()
+    await make(records).process(request())
+    finished = await records.token(token().id)
+    assert finished is not None and finished.destination_id is not None
+    first = await records.object(finished.destination_id)
+    assert first is not None and "name-last" in first.fields
+    # The first attempt's copy never reached the view; meanwhile the source withheld a field.
+    del records.records[finished.destination_id]
+    set_sharing(records, {"name-last": "none"})
+    await make(records).process(request())
+    redone = await records.object(finished.destination_id)
+    assert redone is not None
+    assert redone.id == first.id
+    assert redone.created_at == first.created_at
+    assert redone.fields == {"name-first": "Ada", "birthdate": "1815-12-10"}
+    assert len(records.emitted) == 2
+
+
+async def test_a_missing_connection_copies_nothing_and_fails_the_token() -> None:
+    records = world()
+    del records.records[connection().id]
+    await make(records).process(request())
+    finished = await records.token(token().id)
+    assert finished is not None
+    assert (finished.status, finished.failure_reason) == ("failed", "unrecoverable_error")
+    assert [r for r in records.records.values() if isinstance(r, SourceObjectRecord)] == [inquiry()]

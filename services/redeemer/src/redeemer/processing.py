@@ -6,6 +6,12 @@
   and does nothing else.
 * Infrastructure errors propagate (the consumer retries without committing); anything else
   that goes wrong while copying fails the token with ``unrecoverable_error``.
+* What is copied follows the connection's sharing settings as they are when the copy is made
+  (read here, not carried by the request): a source that tightens its settings after a redeem
+  was accepted is obeyed by the copy. A redelivery redoes the work as of its first attempt
+  (same ids and times) under the settings of that moment, so it writes the identical copy
+  unless the source changed its settings in between, in which case the rewritten copy follows
+  the newer ones.
 """
 
 from __future__ import annotations
@@ -19,7 +25,12 @@ from redis.exceptions import RedisError
 
 from connect_shared.clock import epoch_ms, utcnow
 from connect_shared.events import Event
-from connect_shared.records import ShareTokenRecord, SourceObjectRecord
+from connect_shared.records import (
+    ConnectionRecord,
+    ShareTokenRecord,
+    SharingLevel,
+    SourceObjectRecord,
+)
 from connect_shared.redemptions import RedemptionRequest
 from redeemer.domain.copying import RedemptionFailed, Sign, check_source, clone, hydrate
 from redeemer.domain.outcome import Outcome, outcome_events
@@ -33,6 +44,7 @@ class RedemptionRecords(Protocol):
 
     async def view_ready(self) -> bool: ...
     async def token(self, token_id: str) -> ShareTokenRecord | None: ...
+    async def connection(self, connection_id: str) -> ConnectionRecord | None: ...
     async def object(self, object_id: str) -> SourceObjectRecord | None: ...
     async def objects(self, object_ids: list[str]) -> list[SourceObjectRecord | None]: ...
     async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]: ...
@@ -121,11 +133,20 @@ class RedemptionProcessor:
             extra={"token": token.id, "status": token.status},
         )
 
+    async def _sharing(self, token: ShareTokenRecord) -> dict[str, SharingLevel]:
+        connection = await self._store.connection(token.connection_id)
+        if connection is None:
+            # Connections are never deleted and the view is ready: copying without knowing
+            # what the source allows would be a guess, so nothing is copied.
+            raise RedemptionFailed("unrecoverable_error", f"{token.connection_id} is missing")
+        return connection.sharing
+
     async def _redeem(
         self, token: ShareTokenRecord, request: RedemptionRequest, now: datetime
     ) -> Outcome:
         try:
             source = check_source(token, await self._store.object(token.source_id))
+            sharing = await self._sharing(token)
             if request.destination_id is None:
                 verifications = await self._store.objects(source.verification_ids)
                 copies = clone(
@@ -135,11 +156,20 @@ class RedemptionProcessor:
                     request.field_mappings,
                     now,
                     self._sign,
+                    sharing=sharing,
                 )
                 final = copies[-1]
                 return Outcome(mark_redeemed(token, final.id, final.type, now), copies)
             destination = await self._store.object(request.destination_id)
-            filled = hydrate(token, source, destination, request.field_mappings, now, self._sign)
+            filled = hydrate(
+                token,
+                source,
+                destination,
+                request.field_mappings,
+                now,
+                self._sign,
+                sharing=sharing,
+            )
             return Outcome(mark_redeemed(token, filled.id, filled.type, now), [filled])
         except RedemptionFailed as failure:
             log.info("redemption failed", extra={"token": token.id, "reason": failure.reason})

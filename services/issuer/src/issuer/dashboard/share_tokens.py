@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from connect_shared.clock import epoch_ms, utcnow
-from connect_shared.errors import ApiError
+from connect_shared.errors import ApiError, Conflict
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest, parse_page_request
 from connect_shared.records import ShareTokenRecord
@@ -137,12 +137,18 @@ async def _token_context(request: web.Request, viewer: Viewer) -> dict[str, Any]
 
 async def detail(request: web.Request) -> web.Response:
     """One token (404 page for anyone but its two sides); ``?peek=1`` shows the source data
-    to the destination, filtered by the connection's sharing settings."""
+    to the destination, filtered by the connection's sharing settings, while the token is
+    ``created`` on an ``active`` connection (a notice says why not otherwise)."""
     viewer = await require_session(request)
     context = await _token_context(request, viewer)
     source_data = None
     if request.query.get("peek") == "1":
-        source_data = await issuer(request).tokens.peek(viewer.organization_id, context["record"])
+        try:
+            source_data = await issuer(request).tokens.peek(
+                viewer.organization_id, context["record"]
+            )
+        except Conflict as refused:  # no longer created, or the connection ended
+            notify(request, "error", refused.details)
     context.update(title=f"Share token {context['token']['id']}", source_data=source_data)
     return render(request, "share_token.html", context)
 

@@ -88,20 +88,3 @@ def update_sharing(
     _require_source(connection, org_id, "change the sharing settings of")
     merged = {**connection.sharing, **settings}
     return connection.model_copy(update={"sharing": merged, "updated_at": iso(now)})
-
-
-def share_fields(fields: dict[str, object], sharing: dict[str, SharingLevel]) -> dict[str, object]:
-    """The source data a destination may peek at: ``full`` fields as they are, ``presence``
-    fields as a boolean (present and not null), ``none`` fields left out. Fields without a
-    setting are shared in full."""
-    shared: dict[str, object] = {}
-    for name, value in fields.items():
-        level = sharing.get(name, "full")
-        if level == "full":
-            shared[name] = value
-        elif level == "presence":
-            shared[name] = value is not None
-    for name, level in sharing.items():
-        if level == "presence" and name not in fields:
-            shared[name] = False
-    return shared

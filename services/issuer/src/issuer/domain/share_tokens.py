@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from connect_shared.clock import epoch_ms, iso
-from connect_shared.errors import Unprocessable, attribute_pointer
+from connect_shared.errors import Conflict, Unprocessable, attribute_pointer
 from connect_shared.events import Event, build_event
 from connect_shared.ids import new_id
 from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
-from connect_shared.views import share_token_resource
+from connect_shared.sharing import peek_view
+from connect_shared.views import effective_status, share_token_resource
 
 MIN_TTL_SECONDS = 60
 MAX_TTL_SECONDS = 1_814_400  # 21 days
@@ -72,6 +73,39 @@ def new_share_token(
         expires_at=iso(expires),
         expires_at_ms=epoch_ms(expires),
     )
+
+
+def peek(
+    token: ShareTokenRecord,
+    connection: ConnectionRecord | None,
+    source: SourceObjectRecord | None,
+    now: datetime,
+) -> dict[str, object]:
+    """The source data the destination may see before redeeming, filtered by the connection's
+    sharing settings (:func:`connect_shared.sharing.peek_view`).
+
+    Only while the token is redeemable (``created`` and not past ``expires-at``) on an
+    ``active`` connection: a token that can no longer be redeemed, or a connection the source
+    or destination ended, gives away nothing more (409, both statuses in ``meta``).
+    """
+    status = effective_status(token, epoch_ms(now))
+    connection_status = connection.status if connection is not None else "inactive"
+    meta = {"status": status, "connection-status": connection_status}
+    if status != "created":
+        raise Conflict(
+            f"The share token is {status}; its source data can be peeked at only while it is "
+            "created.",
+            meta=meta,
+        )
+    if connection_status != "active":
+        raise Conflict(
+            f"The connection is {connection_status}; the source data can be peeked at only "
+            "while it is active.",
+            meta=meta,
+        )
+    if source is None:
+        return {}
+    return peek_view(source.fields, connection.sharing if connection is not None else {})
 
 
 def expired(token: ShareTokenRecord, now: datetime) -> ShareTokenRecord:

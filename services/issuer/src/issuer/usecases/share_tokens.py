@@ -14,7 +14,6 @@ from connect_shared.token_guard import ClaimResult, TokenGuard
 from connect_shared.views import effective_status, token_direction, token_is_visible
 from issuer.adapters.entity_store import EntityStore
 from issuer.domain import share_tokens as rules
-from issuer.domain.connections import share_fields
 from issuer.usecases import Clock
 
 Direction = Literal["outbound", "inbound"]
@@ -94,17 +93,17 @@ class ShareTokenUseCases:
 
     async def peek(self, org_id: str, token: ShareTokenRecord) -> dict[str, Any]:
         """The source object's fields, filtered by the connection's sharing settings; only the
-        destination may peek."""
+        destination may peek, and only while the token is ``created`` on an ``active``
+        connection (409 otherwise)."""
         if token_direction(token, org_id) != "inbound":
             raise Forbidden(
                 "Only the destination organization may peek at the source data.",
                 meta={"parameter": "peek-source-data"},
             )
-        connection = await self._store.connection(token.connection_id)
-        source = await self._store.source_object(token.source_id)
-        if source is None or connection is None:
-            return {}
-        return share_fields(source.fields, connection.sharing)
+        connection, source = await self._store.connection_and_source(
+            token.connection_id, token.source_id
+        )
+        return rules.peek(token, connection, source, self._clock())
 
     async def expire(self, org_id: str, token_id: str) -> ShareTokenRecord:
         """The source expires a ``created`` token (exactly once, racing redeems and the

@@ -1,12 +1,21 @@
 """Signed provenance: a compact JWS (RFC 7515) with Ed25519 (``alg`` ``Ed25519``, RFC 9864).
 
-What is signed: the copied object's JSON:API resource object (``data`` of
-``GET /<collection>/{id}`` as the destination organization reads it, default kebab-case keys)
-with ``attributes.provenance.attestation`` removed, serialised canonically (UTF-8, keys
-sorted, no whitespace: :func:`connect_shared.jsonutil.canonical`). The JWS payload is those
-bytes, so a verifier can both check the signature against the JWKS and compare the payload
-with the object it read. The header is ``{"alg": "Ed25519", "kid": <RFC 7638 thumbprint>,
-"typ": "connect-provenance+jws"}``.
+What is signed is exactly what the redemption copied from the source, as the destination
+organization reads it (``data`` of ``GET /<collection>/{id}``, default kebab-case keys), with
+``attributes.provenance.attestation`` removed, serialised canonically (UTF-8, keys sorted, no
+whitespace: :func:`connect_shared.jsonutil.canonical`). ``attributes.provenance`` names the
+source and the destination organization and the ``present-fields``.
+
+* A **clone** made the whole object, so the payload is the whole resource object.
+* A **hydrate** wrote only some fields into an object the destination already had, so the
+  payload is :func:`hydrate_statement`: ``type``, ``id``, the copied ``fields`` only and the
+  ``provenance``. The destination's own earlier fields and attributes are not signed as if
+  they came from the source.
+
+The JWS payload is those bytes, so a verifier can both check the signature against the JWKS
+and compare the payload with the object it read (a clone: equal; a hydrate: each signed member
+and field equals the one read). The header is ``{"alg": "Ed25519", "kid": <RFC 7638
+thumbprint>, "typ": "connect-provenance+jws"}``.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +76,22 @@ def signed_payload(resource_object: dict[str, Any]) -> bytes:
     if isinstance(provenance, dict):
         provenance.pop("attestation", None)
     return jsonutil.canonical(unsigned)
+
+
+def hydrate_statement(resource_object: dict[str, Any], copied: Collection[str]) -> dict[str, Any]:
+    """What a hydrate attests of the object it filled: its ``type`` and ``id``, the fields
+    named in ``copied`` (as the object holds them now) and its ``provenance``; nothing of the
+    destination's own fields or attributes."""
+    attributes = resource_object.get("attributes", {})
+    fields = attributes.get("fields", {})
+    return {
+        "type": resource_object["type"],
+        "id": resource_object["id"],
+        "attributes": {
+            "fields": {name: fields[name] for name in copied},
+            "provenance": attributes.get("provenance"),
+        },
+    }
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ def _token_paths() -> dict[str, Any]:
                 "Retrieve a share token (outbound or inbound view)",
                 "200",
                 res.ShareTokenDocument,
-                ("403", "404"),
+                ("403", "404", "409"),
                 parameters=[_param("peek-source-data", _enum("true", "false"))],
             ),
         },

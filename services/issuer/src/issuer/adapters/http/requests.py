@@ -47,7 +47,8 @@ class UpdateConnection(RequestAttributes):
         alias="sharing-settings",
         max_length=500,
         description="Per source field: full (the value), presence (a boolean) or none. "
-        "Merged into the current settings; fields never named are shared in full.",
+        'Merged into the current settings; fields never named take the level of the "*" '
+        "entry, or full without one.",
     )
 
 
