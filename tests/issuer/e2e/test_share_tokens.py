@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
 
 from tests.issuer.helpers import Org, Pair, all_ids, attrs, events_for
+from tests.support.api import Reply
 from tests.support.kafka import TopicRecorder, event_named
 from tests.support.ports import GATEWAY_URL
 
@@ -237,3 +239,93 @@ async def test_every_token_that_got_201_survives_an_issuer_kill(
     assert set(issued) <= set(listed)
     inbound = await all_ids(pair.destination.api, TOKENS)
     assert set(issued) <= set(inbound)
+
+
+SECRET_SSN = "078-05-1120"
+SECRET_BIRTHDATE = "1815-12-10"
+
+
+async def issue_for_secret_inquiry(pair: Pair, sharing: dict[str, str]) -> str:
+    """Set the connection's sharing settings, then share an inquiry holding secret values."""
+    patched = await pair.source.api.patch(
+        f"/connect/connections/{pair.connection_id}", json=attrs(sharing_settings=sharing)
+    )
+    assert patched.status == 200, patched.body
+    inquiry = await pair.source.api.post(
+        "/inquiries",
+        json=attrs(fields={"name-first": "Ada", "ssn": SECRET_SSN, "birthdate": SECRET_BIRTHDATE}),
+    )
+    assert inquiry.status == 201, inquiry.body
+    body = {"connection_id": pair.connection_id, "source_id": inquiry.data["id"]}
+    token = await pair.source.api.post("/connect/share-tokens", json=attrs(**body))
+    assert token.status == 201, token.body
+    return str(token.data["id"])
+
+
+def assert_refused_without_source_data(reply: Reply, status: str, connection_status: str) -> None:
+    assert reply.status == 409, reply.body
+    assert reply.body["errors"][0]["meta"] == {
+        "status": status,
+        "connection-status": connection_status,
+    }
+    assert "data" not in reply.body
+    raw = json.dumps(reply.body)
+    assert "Ada" not in raw and SECRET_SSN not in raw and SECRET_BIRTHDATE not in raw
+
+
+async def test_peek_shows_no_value_of_a_field_shared_as_none_or_presence(pair: Pair) -> None:
+    token_id = await issue_for_secret_inquiry(pair, {"ssn": "none", "birthdate": "presence"})
+    peek = await pair.destination.api.get(f"{TOKENS}/{token_id}?peek-source-data=true")
+    assert peek.status == 200, peek.body
+    assert peek.data["attributes"]["source-data"] == {"name-first": "Ada", "birthdate": True}
+    raw = json.dumps(peek.body)
+    assert SECRET_SSN not in raw and SECRET_BIRTHDATE not in raw
+
+
+async def test_peek_with_a_star_default_shows_only_the_fields_named_full(pair: Pair) -> None:
+    sharing = {"*": "none", "name-first": "full", "birthdate": "presence"}
+    token_id = await issue_for_secret_inquiry(pair, sharing)
+    connection = await pair.source.api.get(f"/connect/connections/{pair.connection_id}")
+    assert connection.data["attributes"]["sharing-settings"] == sharing
+    peek = await pair.destination.api.get(f"{TOKENS}/{token_id}?peek-source-data=true")
+    assert peek.status == 200, peek.body
+    assert peek.data["attributes"]["source-data"] == {"name-first": "Ada", "birthdate": True}
+    raw = json.dumps(peek.body)
+    assert SECRET_SSN not in raw and SECRET_BIRTHDATE not in raw and '"ssn"' not in raw
+
+
+async def test_peek_at_a_token_the_source_expired_is_409_without_source_data(pair: Pair) -> None:
+    token_id = await issue_for_secret_inquiry(pair, {})
+    expired = await pair.source.api.post(f"{TOKENS}/{token_id}/expire")
+    assert expired.status == 200, expired.body
+    peek = await pair.destination.api.get(f"{TOKENS}/{token_id}?peek-source-data=true")
+    assert_refused_without_source_data(peek, "expired", "active")
+    plain = await pair.destination.api.get(f"{TOKENS}/{token_id}")
+    assert plain.status == 200 and "source-data" not in plain.data["attributes"]
+
+
+async def test_peek_after_the_connection_was_deactivated_is_409_without_source_data(
+    pair: Pair,
+) -> None:
+    token_id = await issue_for_secret_inquiry(pair, {})
+    ended = await pair.destination.api.post(f"/connect/connections/{pair.connection_id}/deactivate")
+    assert ended.status == 200, ended.body
+    peek = await pair.destination.api.get(f"{TOKENS}/{token_id}?peek-source-data=true")
+    assert_refused_without_source_data(peek, "created", "inactive")
+    # Reactivated but not yet accepted again: still no data.
+    reopened = await pair.source.api.post(f"/connect/connections/{pair.connection_id}/reactivate")
+    assert reopened.status == 200, reopened.body
+    peek = await pair.destination.api.get(f"{TOKENS}/{token_id}?peek-source-data=true")
+    assert_refused_without_source_data(peek, "created", "pending")
+
+
+async def test_peek_at_a_token_being_redeemed_or_redeemed_is_409_without_source_data(
+    pair: Pair,
+) -> None:
+    token_id = await issue_for_secret_inquiry(pair, {})
+    redeemed = await pair.destination.api.post(f"{TOKENS}/{token_id}/redeem")
+    assert redeemed.status == 202, redeemed.body
+    peek = await pair.destination.api.get(f"{TOKENS}/{token_id}?peek-source-data=true")
+    status = peek.body["errors"][0]["meta"]["status"]
+    assert status in ("pending", "redeemed")
+    assert_refused_without_source_data(peek, status, "active")

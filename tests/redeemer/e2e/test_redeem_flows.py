@@ -15,6 +15,7 @@ from tests.redeemer.e2e.world import (
     jwks,
     share,
     verify_copy,
+    verify_hydrated,
     wait_finished,
 )
 from tests.support.kafka import TopicRecorder, event_named
@@ -65,7 +66,9 @@ async def test_clone_creates_a_verifiable_copy_and_tells_both_sides(
     provenance = copy.data["attributes"]["provenance"]
     assert provenance["share-token-id"] == token_id
     assert provenance["source-organization-id"] == pair.source_org
+    assert provenance["destination-organization-id"] == pair.destination_org
     assert provenance["source-object-id"] == inquiry["id"]
+    assert provenance["present-fields"] == []
     assert (await pair.source.get(f"/inquiries/{destination['id']}")).status == 404
 
     keys = await jwks(pair.destination)
@@ -127,7 +130,17 @@ async def test_hydrate_fills_the_destinations_object_with_mapped_fields(
         "score": 0.5,
     }
     keys = await jwks(pair.destination)
-    verify_copy(filled.data, keys)
+    signed = verify_hydrated(filled.data, keys)
+    # The attestation covers what came from the source, not the destination's own `kept`.
+    assert signed["attributes"]["fields"] == {
+        "name-first": "Ada",
+        "family-name": "Lovelace",
+        "birthdate": "1815-12-10",
+        "score": 0.5,
+    }
+    assert signed["attributes"]["provenance"]["destination-organization-id"] == (
+        pair.destination_org
+    )
     with pytest.raises(BadSignatureError):
         attestation = filled.data["attributes"]["provenance"]["attestation"]
         jws.deserialize_compact(tamper_one_byte(attestation), keys, algorithms=["Ed25519"])

@@ -122,10 +122,39 @@ async def jwks(api: ApiClient) -> KeySet:
 
 
 def verify_copy(copy: dict[str, Any], keys: KeySet) -> bytes:
-    """Verify the copy's attestation and that it signs exactly the object as read."""
+    """Verify a clone's attestation and that it signs exactly the object as read."""
     attestation = copy["attributes"]["provenance"]["attestation"]
     result = jws.deserialize_compact(attestation, keys, algorithms=["Ed25519", "EdDSA"])
     unsigned = jsonutil.loads(jsonutil.dumps(copy))
     del unsigned["attributes"]["provenance"]["attestation"]
     assert result.payload == jsonutil.canonical(unsigned)
     return bytes(result.payload)
+
+
+def verify_hydrated(filled: dict[str, Any], keys: KeySet) -> dict[str, Any]:
+    """Verify a hydrated object's attestation: it signs the object's type and id, the fields
+    it names (each as read) and the provenance as read, nothing else. Returns the payload."""
+    attributes = filled["attributes"]
+    attestation = attributes["provenance"]["attestation"]
+    result = jws.deserialize_compact(attestation, keys, algorithms=["Ed25519", "EdDSA"])
+    payload: dict[str, Any] = jsonutil.loads(result.payload)
+    provenance = {k: v for k, v in attributes["provenance"].items() if k != "attestation"}
+    signed_fields = payload["attributes"]["fields"]
+    expected = {
+        "type": filled["type"],
+        "id": filled["id"],
+        "attributes": {
+            "fields": {name: attributes["fields"][name] for name in signed_fields},
+            "provenance": provenance,
+        },
+    }
+    assert result.payload == jsonutil.canonical(expected)
+    return payload
+
+
+def signed_payload_of(copy: dict[str, Any], keys: KeySet) -> dict[str, Any]:
+    """The decoded payload of a copy's attestation, once it verifies against ``keys``."""
+    attestation = copy["attributes"]["provenance"]["attestation"]
+    result = jws.deserialize_compact(attestation, keys, algorithms=["Ed25519", "EdDSA"])
+    payload: dict[str, Any] = jsonutil.loads(result.payload)
+    return payload
