@@ -79,6 +79,9 @@ class NotifierSettings(ServiceSettings, DashboardSettings):
     event_retention_seconds: int = Field(
         30 * 24 * 3600, ge=3600, description="How long event bodies are kept for resends."
     )
+    max_webhooks_per_organization: int = Field(
+        100, ge=1, le=100_000, description="Webhooks one organization may have; more is 422."
+    )
     workers_enabled: bool = Field(
         True, description="Run the fan-out consumer and the dispatcher (false: API only)."
     )

@@ -39,12 +39,23 @@ async def _owned(request: web.Request) -> WebhookRecord:
     return webhook
 
 
+async def _check_room(notifier: Notifier, org_id: str) -> None:
+    cap = notifier.settings.max_webhooks_per_organization
+    if await notifier.webhooks.count_for(org_id) >= cap:
+        raise Unprocessable(
+            f"An organization may have at most {cap} webhooks; delete one first.",
+            pointer="/data",
+            meta={"max-webhooks": cap},
+        )
+
+
 async def create_webhook(request: web.Request) -> web.Response:
     """201 with the webhook and, this once, its secret."""
     notifier = _notifier(request)
     attributes, _ = await read_document(request)
     body = parse_attributes(WebhookCreate, attributes)
     await _check_url(notifier, body.url)
+    await _check_room(notifier, principal(request).organization_id)
     webhook = new_webhook(
         principal(request).organization_id,
         body.url,

@@ -57,6 +57,10 @@ class WebhookStore:
         webhook = await self.get(webhook_id) if webhook_id.startswith("wbh_") else None
         return webhook if webhook is not None and webhook.organization_id == org_id else None
 
+    async def count_for(self, org_id: str) -> int:
+        """How many webhooks an organization has (one round trip)."""
+        return int(await self._store.redis.zcard(webhook_index(org_id)))
+
     async def get_many(self, webhook_ids: Iterable[str]) -> dict[str, WebhookRecord]:
         """Existing webhooks by id, one round trip."""
         ids = list(dict.fromkeys(webhook_ids))
