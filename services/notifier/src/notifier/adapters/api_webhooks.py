@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from connect_shared.clock import iso, utcnow
 from connect_shared.errors import NotFound, Unprocessable, attribute_pointer
+from connect_shared.http.idempotency import holds_secret
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.jsonapi import document, parse_attributes
@@ -51,6 +52,7 @@ async def _check_room(notifier: Notifier, org_id: str) -> None:
 
 async def create_webhook(request: web.Request) -> web.Response:
     """201 with the webhook and, this once, its secret."""
+    holds_secret(request)
     notifier = _notifier(request)
     attributes, _ = await read_document(request)
     body = parse_attributes(WebhookCreate, attributes)
@@ -118,6 +120,7 @@ async def delete_webhook(request: web.Request) -> web.Response:
 
 async def rotate_webhook_secret(request: web.Request) -> web.Response:
     """A new secret (shown this once); older ones keep signing for ``expires-in-seconds``."""
+    holds_secret(request)
     notifier = _notifier(request)
     webhook = await _owned(request)
     attributes, meta = await read_document(request)
