@@ -4,6 +4,7 @@ production profile, stops a service at start-up with a message naming the settin
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from connect_shared.config import development_secret_settings, development_secrets_in_use
+from connect_shared.logs import JsonFormatter
 from issuer.config import IssuerSettings
 from notifier.config import NotifierSettings
 from redeemer.config import RedeemerSettings
@@ -105,3 +107,34 @@ def test_the_development_profile_accepts_the_development_secrets() -> None:
         dashboard_session_secret=OWN_VALUES["DASHBOARD_SESSION_SECRET"],  # type: ignore[arg-type]
     )
     assert development_secrets_in_use(own) == []
+
+
+def test_a_malformed_secret_setting_is_named_but_its_value_never_printed() -> None:
+    value = "not-base64-but-still-a-secret-value"
+    result = subprocess.run(
+        [sys.executable, "-m", "notifier"],
+        cwd=ROOT,
+        env=_production_env("notifier", NOTIFIER_SECRETS_KEY=value),
+        capture_output=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "NOTIFIER_SECRETS_KEY" in result.stderr.decode()
+    assert value not in result.stderr.decode()
+
+
+def test_log_lines_redact_fields_named_like_secrets() -> None:
+    record = logging.LogRecord("t", logging.INFO, "", 0, "hello", None, None)
+    fields = {
+        "webhook_secret": "wbhsec_x",
+        "Authorization": "Bearer k",
+        "api_key": "connect_key_x",
+        "session_cookie": "v1.x.y",
+        "token": "cnst_id",
+    }
+    for name, value in fields.items():
+        setattr(record, name, value)
+    line = JsonFormatter("tests").format(record)
+    for secret in ("wbhsec_x", "Bearer k", "connect_key_x", "v1.x.y"):
+        assert secret not in line
+    assert "cnst_id" in line

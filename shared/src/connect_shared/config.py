@@ -35,6 +35,12 @@ def _plain(value: object) -> object:
     return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
+def _is_secret(cls: type[BaseSettings], loc: tuple[int | str, ...]) -> bool:
+    # A rejected secret is still a secret: its value never goes to stderr (and so to logs).
+    field = cls.model_fields.get(str(loc[0])) if loc else None
+    return field is not None and "SecretStr" in str(field.annotation)
+
+
 def development_secret_settings(cls: type[BaseSettings]) -> list[str]:
     """Field names of ``cls`` declared with :func:`development_secret`."""
     return [
@@ -143,7 +149,8 @@ def load_settings(cls: type[SettingsT], *, unused_secrets: Collection[str] = ())
         lines = [f"invalid configuration for {cls.__name__}:"]
         for error in exc.errors():
             name = prefix + "_".join(str(part) for part in error["loc"]).upper()
-            lines.append(f"  {name}: {error['msg']} (got {error.get('input')!r})")
+            got = "[redacted]" if _is_secret(cls, error["loc"]) else repr(error.get("input"))
+            lines.append(f"  {name}: {error['msg']} (got {got})")
         sys.stderr.write("\n".join(lines) + "\n")
         raise SystemExit(2) from None
     if getattr(settings, "profile", None) == "production":
