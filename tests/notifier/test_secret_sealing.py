@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from notifier.domain.secret_box import SEALED_PREFIX, SecretBox, decode_key
 from tests.notifier.sink import create_webhook
 from tests.support.kafka import TopicRecorder
 from tests.support.ports import redis_url
-from tests.support.services import LOG_DIR
+from tests.support.services import LOG_DIR, ROOT
 
 
 def _box() -> SecretBox:
@@ -107,7 +108,11 @@ async def _redis_dump(redis: Redis) -> bytes:
 
 
 def _logs() -> bytes:
-    return b"\n".join(path.read_bytes() for path in sorted(LOG_DIR.glob("*.log")))
+    """The services' logs and the gateway's (access and error) logs."""
+    gateway = Path(os.environ.get("CONNECT_DATA_DIR", ROOT / ".data")) / "logs"
+    paths = [*LOG_DIR.glob("*.log"), *gateway.glob("gateway*.log")]
+    assert paths
+    return b"\n".join(path.read_bytes() for path in sorted(paths))
 
 
 @pytest.mark.e2e

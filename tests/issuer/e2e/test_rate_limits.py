@@ -5,6 +5,7 @@ organization's budget (requests per second, bursts of twice that); over budget i
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from collections import Counter
 from typing import Any
@@ -133,3 +134,20 @@ async def test_the_budget_survives_losing_redis_and_the_rebuild(
     replies = await _burst(api, 8)
     assert sum(r.status == 429 for r in replies) >= 5
     _assert_rate_limited(next(r for r in replies if r.status == 429), 1)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("org", "create", "--name", "zero", "--rate-limit", "0"),
+        ("org", "create", "--name", "huge", "--rate-limit", "1000001"),
+        ("org", "set-rate-limit", "org_doesnotexist0000000000", "10"),
+    ],
+)
+def test_a_bad_rate_limit_or_unknown_org_is_refused_by_the_admin_cli(
+    services: Any, args: tuple[str, ...]
+) -> None:
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        run_admin(*args)
+    assert refused.value.returncode == 2
+    assert refused.value.stderr.decode().startswith("connect-admin: ")
