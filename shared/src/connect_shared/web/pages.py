@@ -200,7 +200,8 @@ async def start_session(request: web.Request, organization_id: str, api_key_id: 
     """Sign in: record the new session in Redis (for as long as it lasts), then in the cookie."""
     config = _config(request)
     session = sessions.signed_in(organization_id, api_key_id, _now(), config.ttl_seconds)
-    assert session.session_id is not None
+    if session.session_id is None:
+        raise RuntimeError("a signed-in session always has a server-side record id")
     redis = request.config_dict[RUNTIME].redis
     try:
         await redis.set(
