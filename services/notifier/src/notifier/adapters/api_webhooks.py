@@ -40,9 +40,9 @@ async def _owned(request: web.Request) -> WebhookRecord:
     return webhook
 
 
-async def _check_room(notifier: Notifier, org_id: str) -> None:
+async def _reserve_room(notifier: Notifier, org_id: str, webhook_id: str) -> None:
     cap = notifier.settings.max_webhooks_per_organization
-    if await notifier.webhooks.count_for(org_id) >= cap:
+    if not await notifier.webhooks.reserve(org_id, webhook_id, cap):
         raise Unprocessable(
             f"An organization may have at most {cap} webhooks; delete one first.",
             pointer="/data",
@@ -57,17 +57,15 @@ async def create_webhook(request: web.Request) -> web.Response:
     attributes, _ = await read_document(request)
     body = parse_attributes(WebhookCreate, attributes)
     await _check_url(notifier, body.url)
-    await _check_room(notifier, principal(request).organization_id)
-    webhook = new_webhook(
-        principal(request).organization_id,
-        body.url,
-        body.enabled_events,
-        body.signature_format,
-        utcnow(),
-    )
+    org_id = principal(request).organization_id
+    webhook = new_webhook(org_id, body.url, body.enabled_events, body.signature_format, utcnow())
     if body.status == "disabled":
         webhook = set_status(webhook, "disabled", utcnow())
-    await notifier.webhooks.save(webhook)
+    await _reserve_room(notifier, org_id, webhook.id)
+    try:
+        await notifier.webhooks.save(webhook)
+    finally:
+        await notifier.webhooks.release(org_id, webhook.id)
     return json_response(
         document(webhook_resource(webhook, secret=webhook.secrets[0].value)),
         status=201,
