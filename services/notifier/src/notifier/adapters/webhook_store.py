@@ -22,9 +22,13 @@ _RESERVE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[1]) then
-  return 0
+local pending = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  -- Saved but not yet released: it already counts through the index.
+  if redis.call('ZSCORE', KEYS[1], id) then redis.call('ZREM', KEYS[2], id)
+  else pending = pending + 1 end
 end
+if redis.call('ZCARD', KEYS[1]) + pending >= tonumber(ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1
