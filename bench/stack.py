@@ -79,13 +79,18 @@ class Endpoints:
     def service_env(self, name: str) -> dict[str, str]:
         """The prefixed settings pointing service ``name`` (or connect-admin) at this stack."""
         prefix = name.upper()
-        return {
+        env = {
             f"{prefix}_HTTP_HOST": "127.0.0.1",
             f"{prefix}_HTTP_PORT": str(self.service_ports.get(name, 0)),
             f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             f"{prefix}_REDIS_URL": self.redis_url,
             f"{prefix}_PROFILE": os.environ.get(f"{prefix}_PROFILE", "development"),
         }
+        if name == "notifier":
+            # BENCH_WEBHOOKS may ask for more webhooks than the per-organization default cap.
+            cap = "NOTIFIER_MAX_WEBHOOKS_PER_ORGANIZATION"
+            env[cap] = os.environ.get(cap, "100000")
+        return env
 
     def stack_env(self) -> dict[str, str]:
         """The env deploy/local/stack.sh reads."""

@@ -7,6 +7,7 @@ import pytest
 from connect_shared.errors import Unprocessable
 from connect_shared.web import session as sessions
 from connect_shared.web.forms import field_errors, whole_number
+from connect_shared.web.pages import DASHBOARD_CONFIG, create_dashboard_app
 from connect_shared.web.session import SessionCodec
 from connect_shared.web.settings import DashboardSettings
 
@@ -68,3 +69,25 @@ def test_api_errors_land_next_to_the_field_they_point_at() -> None:
     assert whole_number(" 3600 ") == 3600
     assert whole_number("ten") == "ten"
     assert whole_number("") is None
+
+
+def test_a_signed_in_session_names_a_fresh_server_side_record() -> None:
+    first = sessions.signed_in("org_a", "api_b", now=1000, ttl_seconds=60)
+    second = sessions.signed_in("org_a", "api_b", now=1000, ttl_seconds=60)
+    assert first.session_id and second.session_id and first.session_id != second.session_id
+    assert CODEC.decode(CODEC.encode(first), now=1001) == first
+    assert sessions.record_key(first.session_id) == f"dash:session:{first.session_id}"
+    assert sessions.record_value(first) == "org_a api_b"
+
+
+def test_a_cookie_without_a_server_side_record_is_not_signed_in() -> None:
+    legacy = sessions.Session(csrf="c", expires_at=2000, organization_id="o", api_key_id="k")
+    assert not legacy.signed_in
+    assert not CODEC.decode(CODEC.encode(legacy), now=1001).signed_in  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("profile", "secure"), [("production", True), ("development", False)])
+def test_the_cookie_is_secure_in_the_production_profile(profile: str, secure: bool) -> None:
+    settings = DashboardSettings(dashboard_session_secret="s" * 40)  # type: ignore[arg-type]
+    config = create_dashboard_app(settings, profile)[DASHBOARD_CONFIG]
+    assert config.secure_cookie is secure

@@ -20,6 +20,11 @@ import pytest
 import yaml
 from infra_support import DEPLOY, render_local_nginx
 
+from connect_shared.config import development_secret_settings
+from issuer.config import IssuerSettings
+from notifier.config import NotifierSettings
+from redeemer.config import RedeemerSettings
+
 pytestmark = pytest.mark.unit
 
 SERVICES = {"issuer": 8001, "redeemer": 8002, "notifier": 8003}
@@ -159,3 +164,41 @@ def test_compose_nginx_config_is_accepted(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def _secret_variables(svc: str) -> list[str]:
+    """The variables of ``svc``'s secret settings with public development defaults."""
+    cls = {"issuer": IssuerSettings, "redeemer": RedeemerSettings, "notifier": NotifierSettings}
+    return [f"{svc.upper()}_{name.upper()}" for name in development_secret_settings(cls[svc])]
+
+
+def test_every_service_has_secret_settings_to_check() -> None:
+    assert "NOTIFIER_SECRETS_KEY" in _secret_variables("notifier")
+    assert all(f"{s.upper()}_DASHBOARD_SESSION_SECRET" in _secret_variables(s) for s in SERVICES)
+
+
+@pytest.mark.parametrize("svc", sorted(SERVICES))
+def test_k8s_sets_every_secret_setting_from_a_secret(svc: str) -> None:
+    (dep,) = [
+        d
+        for _, d in k8s_docs()
+        if d["kind"] == "Deployment" and d["metadata"]["name"] == f"connect-{svc}"
+    ]
+    (container,) = dep["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env[f"{svc.upper()}_PROFILE"]["value"] == "production"
+    for variable in _secret_variables(svc):
+        assert variable in env, f"{variable} is not set: the service would refuse to start"
+        reference = env[variable].get("valueFrom", {}).get("secretKeyRef", {})
+        assert reference.get("name") and reference.get("key"), f"{variable} not from a Secret"
+
+
+@pytest.mark.parametrize("svc", sorted(SERVICES))
+def test_compose_requires_every_secret_setting(svc: str) -> None:
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    env = services[svc]["environment"]
+    assert env[f"{svc.upper()}_PROFILE"] == "production"
+    for variable in _secret_variables(svc):
+        assert variable in env, f"{variable} is not set: the service would refuse to start"
+        # ${NAME:?message}: compose refuses to start without it; no secret value in the file.
+        assert re.fullmatch(r"\$\{[A-Z0-9_]+:\?[^}]+\}", str(env[variable])), env[variable]

@@ -24,6 +24,15 @@ def run_admin(*args: str) -> bytes:
     return out.stdout
 
 
-def create_org(name: str) -> dict[str, Any]:
-    """``connect-admin org create``: ``{"id", "name", "api-key", "api-key-id"}``."""
-    return dict(jsonutil.loads(run_admin("org", "create", "--name", name)))
+def create_org(name: str, rate_limit: int | None = None) -> dict[str, Any]:
+    """``connect-admin org create``: ``{"id", "name", "rate-limit", "api-key", "api-key-id"}``.
+
+    Organizations get the contract's default budget (100 requests/s per key, bursts of 200)
+    unless a test that fires more than that passes ``rate_limit``."""
+    extra = ("--rate-limit", str(rate_limit)) if rate_limit is not None else ()
+    return dict(jsonutil.loads(run_admin("org", "create", "--name", name, *extra)))
+
+
+def set_rate_limit(org_id: str, rate_limit: int) -> dict[str, Any]:
+    """``connect-admin org set-rate-limit ORG_ID N``."""
+    return dict(jsonutil.loads(run_admin("org", "set-rate-limit", org_id, str(rate_limit))))

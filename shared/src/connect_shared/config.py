@@ -4,12 +4,61 @@ env prefix (``ISSUER_``, ``REDEEMER_``, ``NOTIFIER_``), so one environment can h
 from __future__ import annotations
 
 import sys
-from typing import Literal, TypeVar
+from collections.abc import Collection
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+# Marks a secret setting whose default is public (it is in this repository): fine for
+# development, refused at start-up in the production profile (see :func:`load_settings`).
+_DEVELOPMENT_DEFAULT = "connect-development-default"
+
+
+def development_secret(default: str, *, description: str, **constraints: Any) -> Any:
+    """A ``SecretStr`` setting with a public development ``default``.
+
+    Every setting declared this way is checked by :func:`load_settings`: a service in the
+    production profile refuses to start while it still holds the default, naming the variable.
+    """
+    return Field(
+        SecretStr(default),
+        description=description,
+        json_schema_extra={_DEVELOPMENT_DEFAULT: True},
+        **constraints,
+    )
+
+
+def _plain(value: object) -> object:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def _is_secret(cls: type[BaseSettings], loc: tuple[int | str, ...]) -> bool:
+    # A rejected secret is still a secret: its value never goes to stderr (and so to logs).
+    field = cls.model_fields.get(str(loc[0])) if loc else None
+    return field is not None and "SecretStr" in str(field.annotation)
+
+
+def development_secret_settings(cls: type[BaseSettings]) -> list[str]:
+    """Field names of ``cls`` declared with :func:`development_secret`."""
+    return [
+        name
+        for name, field in cls.model_fields.items()
+        if isinstance(field.json_schema_extra, dict)
+        and field.json_schema_extra.get(_DEVELOPMENT_DEFAULT) is True
+    ]
+
+
+def development_secrets_in_use(settings: BaseSettings) -> list[str]:
+    """Field names of the secret settings that still hold their public development default."""
+    fields = type(settings).model_fields
+    return [
+        name
+        for name in development_secret_settings(type(settings))
+        if _plain(getattr(settings, name)) == _plain(fields[name].get_default())
+    ]
 
 
 class BaseServiceSettings(BaseSettings):
@@ -85,15 +134,34 @@ class ServiceSettings(BaseServiceSettings, HttpSettings, InfraSettings):
     """The base of each service's settings class (which adds its env prefix and own fields)."""
 
 
-def load_settings(cls: type[SettingsT]) -> SettingsT:
-    """Build ``cls`` from the environment, or exit with a message naming each bad setting."""
+def load_settings(cls: type[SettingsT], *, unused_secrets: Collection[str] = ()) -> SettingsT:
+    """Build ``cls`` from the environment, or exit (status 2) with a message naming each bad
+    setting.
+
+    In the production profile every :func:`development_secret` setting must have been given a
+    value of its own; a tool that never uses some of them (a command-line tool signs no
+    dashboard sessions) names those fields in ``unused_secrets``.
+    """
+    prefix = str(cls.model_config.get("env_prefix", ""))
     try:
-        return cls()
+        settings = cls()
     except ValidationError as exc:
-        prefix = str(cls.model_config.get("env_prefix", ""))
         lines = [f"invalid configuration for {cls.__name__}:"]
         for error in exc.errors():
             name = prefix + "_".join(str(part) for part in error["loc"]).upper()
-            lines.append(f"  {name}: {error['msg']} (got {error.get('input')!r})")
+            got = "[redacted]" if _is_secret(cls, error["loc"]) else repr(error.get("input"))
+            lines.append(f"  {name}: {error['msg']} (got {got})")
         sys.stderr.write("\n".join(lines) + "\n")
         raise SystemExit(2) from None
+    if getattr(settings, "profile", None) == "production":
+        public = [n for n in development_secrets_in_use(settings) if n not in unused_secrets]
+        if public:
+            lines = [f"refusing to start {cls.__name__} in the production profile:"]
+            lines += [
+                f"  {prefix}{name.upper()}: still the public development default; set a secret "
+                "value of your own"
+                for name in public
+            ]
+            sys.stderr.write("\n".join(lines) + "\n")
+            raise SystemExit(2)
+    return settings

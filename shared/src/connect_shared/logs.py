@@ -14,8 +14,21 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
-# Never written even if a caller passes them as extra fields.
-_SECRET_FIELDS = {"secret", "api_key", "authorization", "password", "token_secret"}
+# Extra fields whose names contain one of these are never written, whoever passes them.
+_SECRET_NAME_PARTS = (
+    "secret",
+    "api_key",
+    "api-key",
+    "apikey",
+    "authorization",
+    "password",
+    "cookie",
+)
+
+
+def _is_secret_field(name: str) -> bool:
+    lowered = name.lower()
+    return any(part in lowered for part in _SECRET_NAME_PARTS)
 
 
 class JsonFormatter(logging.Formatter):
@@ -39,7 +52,7 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key in _STANDARD or key.startswith("_"):
                 continue
-            entry[key] = "[redacted]" if key.lower() in _SECRET_FIELDS else value
+            entry[key] = "[redacted]" if _is_secret_field(key) else value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return jsonutil.dumps(entry).decode("utf-8", "replace")

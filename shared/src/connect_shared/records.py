@@ -37,10 +37,21 @@ class _Record(BaseModel):
     updated_at: str
 
 
+# Requests per second each API key of an organization may make (bursts of twice that).
+DEFAULT_RATE_LIMIT = 100
+MAX_RATE_LIMIT = 1_000_000
+
+
 class OrganizationRecord(_Record):
-    """An organization."""
+    """An organization, with the request budget of each of its API keys."""
 
     name: str
+    rate_limit: int = Field(
+        DEFAULT_RATE_LIMIT,
+        ge=1,
+        le=MAX_RATE_LIMIT,
+        description="Requests per second per API key; bursts of twice that.",
+    )
 
 
 class ApiKeyRecord(_Record):
@@ -113,10 +124,19 @@ class ShareTokenRecord(_Record):
     expiry_announced: bool = False
 
 
+def rate_limit_lookup(org_id: str) -> str:
+    """The lookup key holding an organization's per-key budget (read by the auth script)."""
+    return f"lk:rate-limit:{org_id}"
+
+
 def organization_state(org: OrganizationRecord, score: float) -> StateRecord:
-    """State write for an organization."""
+    """State write for an organization; its budget is a lookup, so a rebuild restores it."""
     return StateRecord(
-        id=org.id, kind="organization", body=org.model_dump(), indexes={"idx:organization": score}
+        id=org.id,
+        kind="organization",
+        body=org.model_dump(),
+        indexes={"idx:organization": score},
+        lookups={rate_limit_lookup(org.id): str(org.rate_limit)},
     )
 
 

@@ -14,10 +14,11 @@ from typing import Any
 from connect_shared import jsonutil
 from connect_shared.clock import utcnow
 from connect_shared.config import load_settings
+from connect_shared.records import DEFAULT_RATE_LIMIT
 from connect_shared.runtime import open_runtime
 from issuer.adapters.organization_store import OrganizationStore
 from issuer.config import IssuerSettings
-from issuer.domain.organizations import issue_key, new_organization, revoke_key
+from issuer.domain.organizations import issue_key, new_organization, revoke_key, set_rate_limit
 
 VIEW_WAIT_SECONDS = 60.0
 
@@ -28,7 +29,17 @@ def _parser() -> argparse.ArgumentParser:
     org = nouns.add_parser("org", help="organizations").add_subparsers(dest="verb", required=True)
     create = org.add_parser("create", help="create an organization and its first API key")
     create.add_argument("--name", required=True)
+    create.add_argument(
+        "--rate-limit",
+        type=int,
+        default=DEFAULT_RATE_LIMIT,
+        help="requests per second per API key, bursts of twice that "
+        f"(default {DEFAULT_RATE_LIMIT})",
+    )
     org.add_parser("list", help="list organizations")
+    limit = org.add_parser("set-rate-limit", help="change an organization's per-key budget")
+    limit.add_argument("org_id", help="organization id (org_...)")
+    limit.add_argument("rate_limit", type=int, help="requests per second per API key")
     key = nouns.add_parser("key", help="API keys").add_subparsers(dest="verb", required=True)
     key_create = key.add_parser("create", help="create another API key for an organization")
     key_create.add_argument("--org", required=True, help="organization id (org_...)")
@@ -46,20 +57,28 @@ async def _run(args: argparse.Namespace, settings: IssuerSettings) -> Any:
         now = utcnow()
         command = (args.noun, args.verb)
         if command == ("org", "create"):
-            org = new_organization(args.name, now)
+            org = new_organization(args.name, now, args.rate_limit)
             issued = issue_key(org.id, now)
             await orgs.save_organization(org, issued.record)
             return {
                 "id": org.id,
                 "name": org.name,
+                "rate-limit": org.rate_limit,
                 "api-key": issued.secret,
                 "api-key-id": issued.record.id,
             }
         if command == ("org", "list"):
             return [
-                {"id": o.id, "name": o.name, "created-at": o.created_at}
+                {"id": o.id, "name": o.name, "rate-limit": o.rate_limit, "created-at": o.created_at}
                 for o in await orgs.organizations()
             ]
+        if command == ("org", "set-rate-limit"):
+            existing = await orgs.organization(args.org_id)
+            if existing is None:
+                raise LookupError(f"no organization {args.org_id}")
+            updated = set_rate_limit(existing, args.rate_limit, now)
+            await orgs.save_organization(updated)
+            return {"id": updated.id, "rate-limit": updated.rate_limit}
         if command == ("key", "create"):
             if await orgs.organization(args.org) is None:
                 raise LookupError(f"no organization {args.org}")
@@ -84,7 +103,8 @@ async def _run(args: argparse.Namespace, settings: IssuerSettings) -> Any:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``connect-admin`` console script."""
     args = _parser().parse_args(argv)
-    settings = load_settings(IssuerSettings)
+    # The CLI signs no dashboard sessions, so it does not need that secret.
+    settings = load_settings(IssuerSettings, unused_secrets={"dashboard_session_secret"})
     try:
         result = asyncio.run(_run(args, settings))
     except (LookupError, ValueError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from connect_shared.config import ServiceSettings
+from connect_shared.config import ServiceSettings, development_secret
 from connect_shared.web.settings import DashboardSettings
 from notifier.domain.schedule import parse_schedule
 from notifier.domain.secret_box import DEVELOPMENT_KEY, decode_key
@@ -79,6 +79,9 @@ class NotifierSettings(ServiceSettings, DashboardSettings):
     event_retention_seconds: int = Field(
         30 * 24 * 3600, ge=3600, description="How long event bodies are kept for resends."
     )
+    max_webhooks_per_organization: int = Field(
+        100, ge=1, le=100_000, description="Webhooks one organization may have; more is 422."
+    )
     workers_enabled: bool = Field(
         True, description="Run the fan-out consumer and the dispatcher (false: API only)."
     )
@@ -86,10 +89,11 @@ class NotifierSettings(ServiceSettings, DashboardSettings):
         "notifier-fanout", min_length=1, description="Consumer group reading connect.events."
     )
 
-    secrets_key: SecretStr = Field(
-        SecretStr(DEVELOPMENT_KEY),
+    secrets_key: SecretStr = development_secret(
+        DEVELOPMENT_KEY,
         description="Base64 of 32 random bytes sealing webhook secrets at rest (AES-256-GCM). "
-        "The default is for development only; keep the key as long as webhooks exist.",
+        "The development default is refused in production; keep the key as long as "
+        "webhooks exist.",
     )
 
     @field_validator("secrets_key")

@@ -29,7 +29,8 @@ async def rebuild(settings: RedeemerSettings) -> bool:
 
 def main() -> None:
     """Entry point of the console script."""
-    settings = load_settings(RedeemerSettings)
+    # The CLI signs no dashboard sessions, so it does not need that secret.
+    settings = load_settings(RedeemerSettings, unused_secrets={"dashboard_session_secret"})
     configure_logging("redeemer-rebuild", settings.log_level)
     try:
         ready = asyncio.run(rebuild(settings))

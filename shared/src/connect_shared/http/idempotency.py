@@ -1,9 +1,18 @@
 """``Idempotency-Key`` on every POST: the first answer (status and body) is kept 24 hours and
-replayed for a repeat; the same key with different parameters is 409."""
+replayed for a repeat; the same key with different parameters is 409.
+
+No secret rests in the cache in plain text: a service that answers with secrets (the notifier's
+new webhook and rotated secret) registers a :class:`ReplaySealer` under :data:`REPLAY_SEALER`,
+and every body it stores is sealed (bound to its slot, so it cannot be moved to another). A
+handler whose answer holds a secret calls :func:`holds_secret`; without a sealer such an answer
+is not stored at all.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -14,11 +23,36 @@ from connect_shared.http.middleware import Handler
 from connect_shared.http.responses import json_response
 from connect_shared.runtime import RUNTIME
 
+log = logging.getLogger(__name__)
+
 HEADER = "Idempotency-Key"
 TTL_SECONDS = 24 * 3600
 MAX_KEY_LENGTH = 255
 # Answers that must not be replayed: the client should retry them for real.
 _NOT_STORED = {429, 503}
+# Response headers a replay repeats.
+_REPLAYED_HEADERS = ("Location",)
+
+
+class ReplaySealer(Protocol):
+    """Seals stored answers and opens them again (e.g. AES-256-GCM with a service key)."""
+
+    def seal(self, plain: str) -> str:
+        """The sealed form of ``plain``."""
+        ...
+
+    def open(self, stored: str) -> str:
+        """The plain text of a value :meth:`seal` produced (raises if it was tampered with)."""
+        ...
+
+
+REPLAY_SEALER = web.AppKey("connect.replay_sealer", ReplaySealer)
+_HOLDS_SECRET = web.RequestKey("connect.holds_secret", bool)
+
+
+def holds_secret(request: web.Request) -> None:
+    """Mark this request's answer as carrying a secret: it is cached sealed or not at all."""
+    request[_HOLDS_SECRET] = True
 
 
 def _fingerprint(request: web.Request, body: bytes) -> str:
@@ -39,13 +73,14 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     if not key or len(key) > MAX_KEY_LENGTH:
         raise BadRequest(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
     redis = request.app[RUNTIME].redis
+    sealer = request.app.get(REPLAY_SEALER)
     fingerprint = _fingerprint(request, await request.read())
     slot = f"idem:{principal.organization_id}:{hashlib.sha256(key.encode()).hexdigest()}"
     claimed = await redis.set(
         slot, jsonutil.dumps({"fp": fingerprint, "state": "running"}), nx=True, ex=TTL_SECONDS
     )
     if not claimed:
-        return _replay(await redis.get(slot), fingerprint)
+        return _replay(await redis.get(slot), fingerprint, slot, sealer)
     try:
         response = await handler(request)
     except ApiError as error:
@@ -53,26 +88,50 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     except BaseException:
         await redis.delete(slot)
         raise
+    unsealable = sealer is None and request.get(_HOLDS_SECRET, False)
     if (
         response.status >= 500
         or response.status in _NOT_STORED
         or not isinstance(response, web.Response)
+        or unsealable
     ):
+        if unsealable:
+            log.warning("an answer holding a secret is not cached: no replay sealer configured")
         await redis.delete(slot)
         return response
-    body = response.body if isinstance(response.body, bytes) else b""
-    stored = {
+    body = response.body.decode() if isinstance(response.body, bytes) else ""
+    stored: dict[str, Any] = {
         "fp": fingerprint,
         "state": "done",
         "status": response.status,
-        "body": body.decode(),
         "content_type": response.content_type,
+        "headers": {h: response.headers[h] for h in _REPLAYED_HEADERS if h in response.headers},
     }
+    if sealer is not None:
+        stored["sealed_body"] = sealer.seal(f"{slot}\n{body}")
+    else:
+        stored["body"] = body
     await redis.set(slot, jsonutil.dumps(stored), ex=TTL_SECONDS)
     return response
 
 
-def _replay(raw: bytes | str | None, fingerprint: str) -> web.Response:
+def _stored_body(stored: dict[str, Any], slot: str, sealer: ReplaySealer | None) -> str:
+    if "sealed_body" not in stored:
+        return str(stored["body"])
+    if sealer is None:
+        raise Conflict(f"The answer to this {HEADER} cannot be replayed here.")
+    try:
+        bound_slot, _, body = sealer.open(str(stored["sealed_body"])).partition("\n")
+    except Exception:  # tampered with, or sealed under a key this process no longer has
+        bound_slot, body = "", ""
+    if bound_slot != slot:
+        raise Conflict(f"The answer to this {HEADER} cannot be replayed here.")
+    return body
+
+
+def _replay(
+    raw: bytes | str | None, fingerprint: str, slot: str, sealer: ReplaySealer | None
+) -> web.Response:
     if raw is None:
         raise Conflict("The earlier request with this Idempotency-Key just finished; retry.")
     stored = jsonutil.loads(raw)
@@ -83,7 +142,10 @@ def _replay(raw: bytes | str | None, fingerprint: str) -> web.Response:
     if stored["state"] != "done":
         raise Conflict(f"A request with this {HEADER} is still in progress.")
     response = web.Response(
-        body=stored["body"].encode(), status=stored["status"], content_type=stored["content_type"]
+        body=_stored_body(stored, slot, sealer).encode(),
+        status=stored["status"],
+        content_type=stored["content_type"],
+        headers=stored.get("headers") or {},
     )
     response.headers["Idempotent-Replayed"] = "true"
     return response

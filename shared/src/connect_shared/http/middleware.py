@@ -1,7 +1,7 @@
 """Middlewares every service runs, outermost first:
 
 request context (id, logs, metrics) -> errors as JSON:API -> key inflection -> authentication
-(and the view-ready guard) -> idempotency keys.
+(with the view-ready guard and the per-key rate limit) -> idempotency keys.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from connect_shared import jsonutil
-from connect_shared.auth import bearer_secret, lookup_key_for, principal_from_lookup
+from connect_shared.auth import bearer_secret, lookup_key_for
 from connect_shared.errors import (
     ApiError,
     BadRequest,
@@ -25,17 +25,18 @@ from connect_shared.errors import (
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
+    TooManyRequests,
     Unauthorized,
     Unavailable,
 )
 from connect_shared.http.keys import PRINCIPAL_KEY, REQUEST_ID_KEY, SERVICE_NAME
 from connect_shared.http.metrics import HTTP_LATENCY, HTTP_REQUESTS, route_label
+from connect_shared.http.rate_limit import BURST_SECONDS, Verdict, admit
 from connect_shared.http.responses import json_response
 from connect_shared.ids import new_id
 from connect_shared.inflection import INFLECTIONS, inflect_keys
 from connect_shared.logs import request_id_var
 from connect_shared.runtime import RUNTIME
-from connect_shared.state import VIEW_READY_KEY
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +127,12 @@ async def key_inflection(request: web.Request, handler: Handler) -> web.StreamRe
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Resolve the Bearer key of every ``/api/v1`` request to its organization.
+    """Resolve the Bearer key of every ``/api/v1`` request to its organization and charge the
+    key's rate budget.
 
-    The view marker is read in the same round trip: if Redis lost its state the answer is 503
-    (and a rebuild starts), never a misleading 401 or 404.
+    One round trip (:mod:`connect_shared.http.rate_limit`) also reads the view marker: if Redis
+    lost its state the answer is 503 (and a rebuild starts), never a misleading 401 or 404.
+    Over budget is 429 with ``Retry-After``, before any handler (so nothing is written).
     """
     if not request.path.startswith(API_PREFIX) or request.path in PUBLIC_API_PATHS:
         return await handler(request)
@@ -137,20 +140,31 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     secret = bearer_secret(request.headers.get("Authorization"))
     lookup = lookup_key_for(secret) if secret else "lk:api-key:-"
     try:
-        ready, owner = await runtime.redis.mget(VIEW_READY_KEY, lookup)
+        admission = await admit(runtime.redis, lookup)
     except Exception as exc:
         raise Unavailable("State store unavailable; try again shortly.") from exc
-    if not ready:
+    if admission.verdict is Verdict.VIEW_MISSING:
         runtime.guardian.start_rebuild()
         raise Unavailable(
             "State is being rebuilt; nothing was written. Retry shortly.",
             headers={"Retry-After": "1"},
         )
-    principal = principal_from_lookup(owner) if secret else None
-    if principal is None:
+    if admission.principal is None or not secret:
         raise Unauthorized(
             "A valid API key is required: 'Authorization: Bearer <key>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    request[PRINCIPAL_KEY] = principal
+    if admission.verdict is Verdict.OVER_BUDGET:
+        raise TooManyRequests(
+            f"This API key is over its budget of {admission.rate_limit} requests per second "
+            f"(bursts of {admission.rate_limit * BURST_SECONDS}); retry after "
+            f"{admission.retry_after_seconds} s.",
+            meta={
+                "rate-limit": admission.rate_limit,
+                "burst": admission.rate_limit * BURST_SECONDS,
+                "retry-after": admission.retry_after_seconds,
+            },
+            headers={"Retry-After": str(admission.retry_after_seconds)},
+        )
+    request[PRINCIPAL_KEY] = admission.principal
     return await handler(request)

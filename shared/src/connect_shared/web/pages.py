@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,10 @@ import jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from connect_shared import jsonutil
 from connect_shared.errors import ApiError, Forbidden, NotFound, Unavailable
 from connect_shared.runtime import RUNTIME
-from connect_shared.state import VIEW_READY_KEY
+from connect_shared.state import VIEW_READY_KEY, record_key
 from connect_shared.web import session as sessions
 from connect_shared.web.session import NoticeKind, Session, SessionCodec
 from connect_shared.web.settings import DashboardSettings
@@ -98,7 +99,8 @@ def create_dashboard_app(
     sub[DASHBOARD_CONFIG] = DashboardConfig(
         codec=SessionCodec(secret),
         ttl_seconds=settings.dashboard_session_ttl_seconds,
-        secure_cookie=settings.dashboard_cookie_secure,
+        # Production is served over HTTPS: the cookie must never travel in the clear.
+        secure_cookie=settings.dashboard_cookie_secure or profile == "production",
         enabled=enabled,
     )
     loader = jinja2.ChoiceLoader([*templates, jinja2.FileSystemLoader(TEMPLATE_DIR)])
@@ -186,11 +188,42 @@ def form(request: web.Request) -> MultiDictProxy[str]:
 
 
 def set_session(request: web.Request, session: Session | None) -> None:
-    """Replace the session (sign-in) or end it (None: sign-out)."""
+    """Replace the session in the cookie (None: an anonymous one). Sign-in and sign-out use
+    :func:`start_session` and :func:`end_session`, which also keep the server-side record."""
     config = _config(request)
     state = _state(request)
     state.session = session or sessions.anonymous(_now(), config.ttl_seconds)
     state.changed = True
+
+
+async def start_session(request: web.Request, organization_id: str, api_key_id: str) -> None:
+    """Sign in: record the new session in Redis (for as long as it lasts), then in the cookie."""
+    config = _config(request)
+    session = sessions.signed_in(organization_id, api_key_id, _now(), config.ttl_seconds)
+    if session.session_id is None:
+        raise RuntimeError("a signed-in session always has a server-side record id")
+    redis = request.config_dict[RUNTIME].redis
+    try:
+        await redis.set(
+            sessions.record_key(session.session_id),
+            sessions.record_value(session),
+            ex=config.ttl_seconds,
+        )
+    except Exception as exc:
+        raise Unavailable("State store unavailable; try again shortly.") from exc
+    set_session(request, session)
+
+
+async def end_session(request: web.Request) -> None:
+    """Sign out: delete the server-side record, so a copy of the cookie is worthless too."""
+    session = _state(request).session
+    if session.session_id is not None:
+        redis = request.config_dict[RUNTIME].redis
+        try:
+            await redis.delete(sessions.record_key(session.session_id))
+        except Exception as exc:
+            raise Unavailable("State store unavailable; try again shortly.") from exc
+    set_session(request, None)
 
 
 def notify(request: web.Request, kind: NoticeKind, text: str) -> None:
@@ -203,30 +236,46 @@ def notify(request: web.Request, kind: NoticeKind, text: str) -> None:
 async def require_session(request: web.Request) -> Viewer:
     """The signed-in organization; redirects to the sign-in page otherwise.
 
-    The key the session was opened with is checked again on every request, so revoking it
-    ends its dashboard sessions at once.
+    The server-side record of the session (gone after sign-out) and the key the session was
+    opened with are checked again on every request, in one round trip, so signing out or
+    revoking the key ends the session at once.
     """
     if _VIEWER in request:
         return request[_VIEWER]
     session = _state(request).session
-    if not session.signed_in or session.organization_id is None or session.api_key_id is None:
+    if (
+        not session.signed_in
+        or session.organization_id is None
+        or session.api_key_id is None
+        or session.session_id is None
+    ):
         raise web.HTTPSeeOther(PREFIX + "/sign-in")
     runtime = request.config_dict[RUNTIME]
     try:
-        ready = await runtime.redis.exists(VIEW_READY_KEY)
-        key, org = await runtime.store.get_many([session.api_key_id, session.organization_id])
+        async with runtime.redis.pipeline(transaction=False) as pipe:
+            pipe.exists(VIEW_READY_KEY)
+            pipe.get(sessions.record_key(session.session_id))
+            pipe.hget(record_key(session.api_key_id), "body")
+            pipe.hget(record_key(session.organization_id), "body")
+            ready, recorded, raw_key, raw_org = await pipe.execute()
     except Exception as exc:
         raise Unavailable("State store unavailable; try again shortly.") from exc
     if not ready:
         runtime.guardian.start_rebuild()
         raise Unavailable("State is being rebuilt; try again shortly.")
+    if recorded is None or recorded.decode() != sessions.record_value(session):
+        set_session(request, None)
+        notify(request, "info", "Your session ended; sign in again.")
+        raise web.HTTPSeeOther(PREFIX + "/sign-in")
+    key = jsonutil.loads(raw_key) if raw_key else None
+    org = jsonutil.loads(raw_org) if raw_org else None
     if (
         key is None
         or key.get("revoked_at") is not None
         or key.get("organization_id") != session.organization_id
         or org is None
     ):
-        set_session(request, None)
+        await end_session(request)
         notify(request, "error", "Your session ended: its API key is no longer valid.")
         raise web.HTTPSeeOther(PREFIX + "/sign-in")
     viewer = Viewer(session.organization_id, str(org.get("name", "")), session.api_key_id)
@@ -245,12 +294,7 @@ def render(
     state = _state(request)
     notice = state.session.notice
     if notice is not None:
-        state.session = Session(
-            csrf=state.session.csrf,
-            expires_at=state.session.expires_at,
-            organization_id=state.session.organization_id,
-            api_key_id=state.session.api_key_id,
-        )
+        state.session = replace(state.session, notice=None)
         state.changed = True
     full = {
         "csrf_field": CSRF_FIELD,

@@ -1,9 +1,11 @@
-"""The dashboard session: a small signed cookie (no server-side store), readable by all three
-services because they share the signing secret.
+"""The dashboard session: a small signed cookie, readable by all three services because they
+share the signing secret, plus (once signed in) a server-side record in Redis that signing out
+deletes, so a copy of the cookie stops working at once.
 
 Value: ``v1.<base64url JSON>.<base64url HMAC-SHA256>``. It carries the CSRF token, and once
-signed in the organization id and the API key id (never the key itself), an expiry and an
-optional one-shot notice. Signatures and CSRF tokens are compared in constant time.
+signed in the organization id, the API key id (never the key itself) and the id of the
+server-side record, an expiry and an optional one-shot notice. Signatures and CSRF tokens are
+compared in constant time.
 """
 
 from __future__ import annotations
@@ -31,11 +33,16 @@ class Session:
     organization_id: str | None = None
     api_key_id: str | None = None
     notice: tuple[NoticeKind, str] | None = None
+    session_id: str | None = None  # the server-side record (see :func:`record_key`)
 
     @property
     def signed_in(self) -> bool:
         """True when the holder signed in with an organization's API key."""
-        return self.organization_id is not None and self.api_key_id is not None
+        return (
+            self.organization_id is not None
+            and self.api_key_id is not None
+            and self.session_id is not None
+        )
 
     def with_notice(self, kind: NoticeKind, text: str) -> Session:
         """The same session carrying a message for the next page shown."""
@@ -53,13 +60,25 @@ def anonymous(now: int, ttl_seconds: int) -> Session:
 
 
 def signed_in(organization_id: str, api_key_id: str, now: int, ttl_seconds: int) -> Session:
-    """A new session for a sign-in (a new CSRF token too, so nothing survives from before)."""
+    """A new session for a sign-in (a new CSRF token and a new record id, so nothing survives
+    from before)."""
     return Session(
         csrf=new_csrf_token(),
         expires_at=now + ttl_seconds,
         organization_id=organization_id,
         api_key_id=api_key_id,
+        session_id=secrets.token_urlsafe(32),
     )
+
+
+def record_key(session_id: str) -> str:
+    """The Redis key of a signed-in session's server-side record (deleted at sign-out)."""
+    return f"dash:session:{session_id}"
+
+
+def record_value(session: Session) -> str:
+    """What the server-side record holds: whose session it is."""
+    return f"{session.organization_id} {session.api_key_id}"
 
 
 def csrf_matches(session: Session, submitted: str | None) -> bool:
@@ -90,9 +109,10 @@ class SessionCodec:
     def encode(self, session: Session) -> str:
         """The cookie value of ``session``."""
         body: dict[str, Any] = {"c": session.csrf, "e": session.expires_at}
-        if session.organization_id and session.api_key_id:
+        if session.organization_id and session.api_key_id and session.session_id:
             body["o"] = session.organization_id
             body["k"] = session.api_key_id
+            body["s"] = session.session_id
         if session.notice is not None:
             body["n"] = list(session.notice)
         payload = _b64(jsonutil.dumps(body))
@@ -120,7 +140,7 @@ def _session_from(body: Any, now: int) -> Session | None:
     csrf, expires = body.get("c"), body.get("e")
     if not isinstance(csrf, str) or not isinstance(expires, int) or expires <= now:
         return None
-    org, key = body.get("o"), body.get("k")
+    org, key, session_id = body.get("o"), body.get("k"), body.get("s")
     notice = body.get("n")
     parsed_notice: tuple[NoticeKind, str] | None = None
     if isinstance(notice, list) and len(notice) == 2 and isinstance(notice[1], str):
@@ -131,4 +151,5 @@ def _session_from(body: Any, now: int) -> Session | None:
         organization_id=org if isinstance(org, str) else None,
         api_key_id=key if isinstance(key, str) else None,
         notice=parsed_notice,
+        session_id=session_id if isinstance(session_id, str) else None,
     )

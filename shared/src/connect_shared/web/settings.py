@@ -5,16 +5,19 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings
 
-# Known to everyone, so it signs sessions only in the development profile: in production the
-# dashboard refuses to sign anyone in until a real secret is configured.
+from connect_shared.config import development_secret
+
+# Known to everyone, so it signs sessions only in the development profile: a service in the
+# production profile refuses to start with it (and an app built in-process with it anyway
+# answers 503 on every page).
 DEVELOPMENT_SESSION_SECRET = "connect-dashboard-development-secret-do-not-use-in-production"
 
 
 class DashboardSettings(BaseSettings):
     """The signed session cookie shared by the issuer's, redeemer's and notifier's pages."""
 
-    dashboard_session_secret: SecretStr = Field(
-        SecretStr(DEVELOPMENT_SESSION_SECRET),
+    dashboard_session_secret: SecretStr = development_secret(
+        DEVELOPMENT_SESSION_SECRET,
         min_length=32,
         description="HMAC-SHA256 key of the dashboard session cookie; the same value in all "
         "three services. The development default is refused in the production profile.",
@@ -23,7 +26,9 @@ class DashboardSettings(BaseSettings):
         8 * 3600, ge=300, le=7 * 24 * 3600, description="How long a dashboard sign-in lasts."
     )
     dashboard_cookie_secure: bool = Field(
-        False, description="Mark the session cookie Secure (set when served over HTTPS)."
+        False,
+        description="Mark the session cookie Secure in the development profile too (it always "
+        "is in production).",
     )
 
     def dashboard_secret_usable(self, profile: str) -> bool:

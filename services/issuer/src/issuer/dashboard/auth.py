@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import time
-
 from aiohttp import web
 
 from connect_shared.auth import lookup_key_for, principal_from_lookup
 from connect_shared.errors import Unavailable
 from connect_shared.runtime import RUNTIME
 from connect_shared.state import VIEW_READY_KEY
-from connect_shared.web import session as sessions
 from connect_shared.web.pages import (
-    DASHBOARD_CONFIG,
     PREFIX,
+    end_session,
     form,
     notify,
     redirect,
     render,
-    set_session,
+    start_session,
 )
 
 HOME = PREFIX + "/share-tokens"
@@ -51,19 +48,13 @@ async def sign_in(request: web.Request) -> web.Response:
     if principal is None:
         errors = {"api-key": "That API key is unknown or revoked." if secret else "Enter a key."}
         return render(request, "sign_in.html", {"title": "Sign in", "errors": errors}, status=401)
-    config = request.config_dict[DASHBOARD_CONFIG]
-    set_session(
-        request,
-        sessions.signed_in(
-            principal.organization_id, principal.api_key_id, int(time.time()), config.ttl_seconds
-        ),
-    )
+    await start_session(request, principal.organization_id, principal.api_key_id)
     return redirect(HOME)
 
 
 async def sign_out(request: web.Request) -> web.Response:
-    """End the session."""
-    set_session(request, None)
+    """End the session here and on the server, so a copy of the cookie stops working too."""
+    await end_session(request)
     notify(request, "info", "You are signed out.")
     return redirect(SIGN_IN)
 

@@ -8,7 +8,12 @@ from datetime import datetime
 from connect_shared.auth import generate_secret, hash_secret
 from connect_shared.clock import iso
 from connect_shared.ids import new_id
-from connect_shared.records import ApiKeyRecord, OrganizationRecord
+from connect_shared.records import (
+    DEFAULT_RATE_LIMIT,
+    MAX_RATE_LIMIT,
+    ApiKeyRecord,
+    OrganizationRecord,
+)
 
 
 @dataclass(frozen=True)
@@ -19,13 +24,35 @@ class IssuedKey:
     secret: str
 
 
-def new_organization(name: str, now: datetime) -> OrganizationRecord:
-    """A new organization named ``name`` (trimmed, 1 to 200 characters)."""
+def _checked_rate_limit(rate_limit: int) -> int:
+    if not 1 <= rate_limit <= MAX_RATE_LIMIT:
+        raise ValueError(f"a rate limit is 1 to {MAX_RATE_LIMIT} requests per second")
+    return rate_limit
+
+
+def new_organization(
+    name: str, now: datetime, rate_limit: int = DEFAULT_RATE_LIMIT
+) -> OrganizationRecord:
+    """A new organization named ``name`` (trimmed, 1 to 200 characters) whose keys may each
+    make ``rate_limit`` requests per second."""
     cleaned = name.strip()
     if not 1 <= len(cleaned) <= 200:
         raise ValueError("an organization name is 1 to 200 characters")
     stamp = iso(now)
-    return OrganizationRecord(id=new_id("org_"), name=cleaned, created_at=stamp, updated_at=stamp)
+    return OrganizationRecord(
+        id=new_id("org_"),
+        name=cleaned,
+        rate_limit=_checked_rate_limit(rate_limit),
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def set_rate_limit(org: OrganizationRecord, rate_limit: int, now: datetime) -> OrganizationRecord:
+    """The same organization with a new per-key budget (requests per second)."""
+    return org.model_copy(
+        update={"rate_limit": _checked_rate_limit(rate_limit), "updated_at": iso(now)}
+    )
 
 
 def issue_key(organization_id: str, now: datetime) -> IssuedKey:

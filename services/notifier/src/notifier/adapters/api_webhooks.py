@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from connect_shared.clock import iso, utcnow
 from connect_shared.errors import NotFound, Unprocessable, attribute_pointer
+from connect_shared.http.idempotency import holds_secret
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.jsonapi import document, parse_attributes
@@ -39,22 +40,32 @@ async def _owned(request: web.Request) -> WebhookRecord:
     return webhook
 
 
+async def _reserve_room(notifier: Notifier, org_id: str, webhook_id: str) -> None:
+    cap = notifier.settings.max_webhooks_per_organization
+    if not await notifier.webhooks.reserve(org_id, webhook_id, cap):
+        raise Unprocessable(
+            f"An organization may have at most {cap} webhooks; delete one first.",
+            pointer="/data",
+            meta={"max-webhooks": cap},
+        )
+
+
 async def create_webhook(request: web.Request) -> web.Response:
     """201 with the webhook and, this once, its secret."""
+    holds_secret(request)
     notifier = _notifier(request)
     attributes, _ = await read_document(request)
     body = parse_attributes(WebhookCreate, attributes)
     await _check_url(notifier, body.url)
-    webhook = new_webhook(
-        principal(request).organization_id,
-        body.url,
-        body.enabled_events,
-        body.signature_format,
-        utcnow(),
-    )
+    org_id = principal(request).organization_id
+    webhook = new_webhook(org_id, body.url, body.enabled_events, body.signature_format, utcnow())
     if body.status == "disabled":
         webhook = set_status(webhook, "disabled", utcnow())
-    await notifier.webhooks.save(webhook)
+    await _reserve_room(notifier, org_id, webhook.id)
+    try:
+        await notifier.webhooks.save(webhook)
+    finally:
+        await notifier.webhooks.release(org_id, webhook.id)
     return json_response(
         document(webhook_resource(webhook, secret=webhook.secrets[0].value)),
         status=201,
@@ -107,6 +118,7 @@ async def delete_webhook(request: web.Request) -> web.Response:
 
 async def rotate_webhook_secret(request: web.Request) -> web.Response:
     """A new secret (shown this once); older ones keep signing for ``expires-in-seconds``."""
+    holds_secret(request)
     notifier = _notifier(request)
     webhook = await _owned(request)
     attributes, meta = await read_document(request)

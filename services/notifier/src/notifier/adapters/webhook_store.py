@@ -12,11 +12,36 @@ from notifier.domain.secret_box import SecretBox
 from notifier.domain.webhooks import WebhookRecord
 
 KIND = "webhook"
+RESERVATION_MS = 30_000
+
+# KEYS[1] the org's webhook index, KEYS[2] its creations in flight (member -> expiry, ms).
+# ARGV[1] cap, ARGV[2] webhook id, ARGV[3] how long a reservation lasts (ms). A creation
+# counts from its reservation until it is in the index, so concurrent creations never take an
+# organization past the cap (a process dying mid-way holds a place for RESERVATION_MS at most).
+_RESERVE = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local pending = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  -- Saved but not yet released: it already counts through the index.
+  if redis.call('ZSCORE', KEYS[1], id) then redis.call('ZREM', KEYS[2], id)
+  else pending = pending + 1 end
+end
+if redis.call('ZCARD', KEYS[1]) + pending >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+"""
 
 
 def webhook_index(org_id: str) -> str:
     """The index of one organization's webhooks."""
     return f"idx:webhook:{org_id}"
+
+
+def _reservations(org_id: str) -> str:
+    return f"webhook-creations:{org_id}"
 
 
 def webhook_state(webhook: WebhookRecord, box: SecretBox, *, deleted: bool = False) -> StateRecord:
@@ -41,6 +66,7 @@ class WebhookStore:
     def __init__(self, store: StateStore, box: SecretBox) -> None:
         self._store = store
         self._box = box
+        self._reserve = store.redis.register_script(_RESERVE)
 
     def _load(self, body: dict[str, Any]) -> WebhookRecord:
         for secret in body.get("secrets", []):
@@ -56,6 +82,19 @@ class WebhookStore:
         """The webhook if it belongs to ``org_id`` (others' are invisible)."""
         webhook = await self.get(webhook_id) if webhook_id.startswith("wbh_") else None
         return webhook if webhook is not None and webhook.organization_id == org_id else None
+
+    async def reserve(self, org_id: str, webhook_id: str, cap: int) -> bool:
+        """Hold a place for a new webhook unless the organization has ``cap`` webhooks
+        (counting creations in flight); :meth:`release` it once the webhook is saved or not."""
+        reserved = await self._reserve(
+            keys=[webhook_index(org_id), _reservations(org_id)],
+            args=[cap, webhook_id, RESERVATION_MS],
+        )
+        return bool(reserved)
+
+    async def release(self, org_id: str, webhook_id: str) -> None:
+        """Drop a reservation (the saved webhook now counts through the index)."""
+        await self._store.redis.zrem(_reservations(org_id), webhook_id)
 
     async def get_many(self, webhook_ids: Iterable[str]) -> dict[str, WebhookRecord]:
         """Existing webhooks by id, one round trip."""

@@ -36,15 +36,21 @@ def decode_key(text: str) -> bytes:
 
 
 class SecretBox:
-    """Seals and opens secrets with one AES-256-GCM key."""
+    """Seals and opens secrets with one AES-256-GCM key.
 
-    def __init__(self, key: bytes) -> None:
+    ``context`` (the associated data) binds sealed values to one use: a value sealed for one
+    context does not open in another, so a sealed replay-cache entry can never pass for a
+    webhook secret.
+    """
+
+    def __init__(self, key: bytes, context: bytes = _ASSOCIATED_DATA) -> None:
         self._aead = AESGCM(key)
+        self._context = context
 
     def seal(self, plain: str) -> str:
         """``sealed:v1:<base64(nonce | ciphertext+tag)>``; a fresh nonce every time."""
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, plain.encode(), _ASSOCIATED_DATA)
+        sealed = self._aead.encrypt(nonce, plain.encode(), self._context)
         return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
     def open(self, stored: str) -> str:
@@ -54,4 +60,4 @@ class SecretBox:
             return stored
         raw = base64.urlsafe_b64decode(stored[len(SEALED_PREFIX) :])
         nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
-        return self._aead.decrypt(nonce, sealed, _ASSOCIATED_DATA).decode()
+        return self._aead.decrypt(nonce, sealed, self._context).decode()

@@ -26,6 +26,7 @@ ERRORS = {
     "409": "State conflict, or Idempotency-Key reused with other parameters.",
     "413": "Body over 1 MiB.",
     "422": "Well-formed but invalid (pointer names the attribute).",
+    "429": "Over the API key's rate budget; Retry-After says when to retry.",
     "503": "A dependency is down or state is being rebuilt; nothing was written.",
 }
 REQUEST_MODELS: tuple[type[BaseModel], ...] = (
@@ -98,7 +99,7 @@ def _operation(
     responses: dict[str, Any] = {
         ok: {"description": summary, "content": {"application/json": {"schema": _ref(answer)}}}
     }
-    for code in ("400", "401", *errors, "503"):
+    for code in ("400", "401", *errors, "429", "503"):
         responses[code] = {
             "description": ERRORS[code],
             "content": {"application/json": {"schema": _ref(res.ErrorDocument)}},
