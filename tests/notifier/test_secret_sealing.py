@@ -10,7 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from redis.asyncio import Redis
 
-from notifier.domain.secret_box import SEALED_PREFIX, SecretBox, decode_key
+from connect_shared.secret_box import SEALED_PREFIX, SecretBox, decode_key
 from tests.notifier.sink import create_webhook
 from tests.support.ports import redis_url
 

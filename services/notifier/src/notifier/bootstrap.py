@@ -14,6 +14,7 @@ from aiohttp import web
 
 from connect_shared.background import CleanupContext
 from connect_shared.runtime import RUNTIME, Runtime
+from connect_shared.secret_box import DEVELOPMENT_KEY, SecretBox, decode_key
 from notifier.adapters.attempt_log import AttemptLog
 from notifier.adapters.disabler import WebhookDisabler
 from notifier.adapters.dispatcher import Dispatcher, DispatchLimits
@@ -23,7 +24,6 @@ from notifier.adapters.sender import HttpSender
 from notifier.adapters.webhook_store import WebhookStore
 from notifier.config import NotifierSettings
 from notifier.domain.schedule import RetryPolicy
-from notifier.domain.secret_box import DEVELOPMENT_KEY, SecretBox, decode_key
 from notifier.domain.ssrf import AddressPolicy
 from notifier.metrics import DUE_BACKLOG, RETRY_QUEUE_DEPTH
 
