@@ -2,6 +2,7 @@
 # Local Apache Kafka (KRaft, single node) from Maven Central jars, no Docker.
 #   kafka.sh install  resolve broker jars into .data/kafka-libs (cached by pom hash)
 #   kafka.sh run      render config, format storage once, exec the broker (foreground)
+#   kafka.sh users    store the SCRAM user of the SASL listener in the running cluster (once)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -41,6 +42,7 @@ run() {
   install
   mkdir -p "$LOG_DIR"
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" \
+      -e "s|@KAFKA_SASL_PORT@|$KAFKA_SASL_PORT|g" \
       -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
       -e "s|@LOG_DIR@|$LOG_DIR|g" \
       "$ROOT/deploy/kafka/server.properties.template" > "$PROPS"
@@ -59,8 +61,30 @@ run() {
     kafka.Kafka "$PROPS"
 }
 
+# SCRAM credentials live in the KRaft metadata, not in server.properties: add them through the
+# plain listener with Kafka's own ConfigCommand. Idempotent (it overwrites the same user); the
+# stamp next to the storage skips the JVM start on later runs while the storage is the same.
+SCRAM_USER="connect-scram"
+SCRAM_PASSWORD="connect-scram-secret"
+users() {
+  local stamp="$KDATA/scram-users.stamp" want
+  want="$(cat "$KDATA/cluster-id" 2>/dev/null || true) $SCRAM_USER"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  local mechanism
+  # One mechanism per request: the broker refuses two changes of one user in one request.
+  for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do
+    "${JAVA[@]}" kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --alter \
+      --entity-type users --entity-name "$SCRAM_USER" \
+      --add-config "$mechanism=[password=$SCRAM_PASSWORD]" >&2
+  done
+  echo "$want" > "$stamp"
+}
+
 case "${1:-}" in
   install) install ;;
   run) run ;;
-  *) echo "usage: $0 install|run" >&2; exit 2 ;;
+  users) users ;;
+  *) echo "usage: $0 install|run|users" >&2; exit 2 ;;
 esac

@@ -41,7 +41,13 @@ class TopicSpec:
 # Partitioned by share-token id (or object id): 6 partitions lets up to 6 replicas of a
 # consumer group share the work. Keep in sync with the AsyncAPI document.
 TOPICS: tuple[TopicSpec, ...] = (
-    TopicSpec("connect.source-events", 6, {"retention.ms": str(7 * DAY_MS)}),
+    # The broker stamps each source event when it stores it: the issuer measures the age of
+    # a message's ingest signature against that stamp, so consumer lag never makes it stale.
+    TopicSpec(
+        "connect.source-events",
+        6,
+        {"retention.ms": str(7 * DAY_MS), "message.timestamp.type": "LogAppendTime"},
+    ),
     TopicSpec("connect.source-events.dlq", 1, {"retention.ms": str(30 * DAY_MS)}),
     TopicSpec("connect.events", 6, {"retention.ms": str(7 * DAY_MS)}),
     # The entity log every service writes; Redis views are rebuilt from it, so the

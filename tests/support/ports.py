@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 
 KAFKA_PORT = int(os.environ.get("KAFKA_PORT", "9092"))
+# The broker's SASL listener (deploy/local/lib.sh: KAFKA_PORT + 2 unless set).
+KAFKA_SASL_PORT = int(os.environ.get("KAFKA_SASL_PORT", str(KAFKA_PORT + 2)))
 REDIS_PORT = int(os.environ.get("REDIS_PORT", "6379"))
 GATEWAY_PORT = int(os.environ.get("GATEWAY_PORT", "8080"))
 SERVICE_PORTS = {
@@ -15,6 +17,7 @@ SERVICE_PORTS = {
 }
 
 KAFKA_BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+KAFKA_SASL_BOOTSTRAP = f"127.0.0.1:{KAFKA_SASL_PORT}"
 GATEWAY_URL = f"http://127.0.0.1:{GATEWAY_PORT}"
 
 
