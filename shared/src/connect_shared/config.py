@@ -74,15 +74,15 @@ class KafkaSecuritySettings(BaseSettings):
         sasl = self.kafka_security_protocol.startswith("SASL_")
         if sasl and not (self.kafka_sasl_username and self.kafka_sasl_password):
             raise ValueError(
-                "kafka_sasl_username and kafka_sasl_password are required with "
-                f"kafka_security_protocol={self.kafka_security_protocol}"
+                "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with "
+                f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol}"
             )
         if bool(self.kafka_ssl_certfile) != bool(self.kafka_ssl_keyfile):
-            raise ValueError("kafka_ssl_certfile and kafka_ssl_keyfile go together")
+            raise ValueError("KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE go together")
         for name in ("kafka_ssl_cafile", "kafka_ssl_certfile", "kafka_ssl_keyfile"):
             path = getattr(self, name)
             if path and not Path(path).is_file():
-                raise ValueError(f"{name}: no file at {path}")
+                raise ValueError(f"{name.upper()}: no file at {path}")
         return self
 
     @property
@@ -149,7 +149,8 @@ def load_settings(cls: type[SettingsT]) -> SettingsT:
         prefix = str(cls.model_config.get("env_prefix", ""))
         lines = [f"invalid configuration for {cls.__name__}:"]
         for error in exc.errors():
-            name = prefix + "_".join(str(part) for part in error["loc"]).upper()
+            # A rule across several settings has no location: its message names them.
+            name = prefix + ("_".join(str(part) for part in error["loc"]).upper() or "*")
             lines.append(f"  {name}: {error['msg']} (got {error.get('input')!r})")
         sys.stderr.write("\n".join(lines) + "\n")
         raise SystemExit(2) from None
