@@ -7,6 +7,7 @@ import hmac
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.exceptions import InvalidTag
 
 from connect_shared.ingest_signature import (
     HEADER,
@@ -14,6 +15,7 @@ from connect_shared.ingest_signature import (
     parse_signature,
     sign_headers,
 )
+from connect_shared.secret_box import INGEST_SECRET_PURPOSE, WEBHOOK_SECRET_PURPOSE, SecretBox
 from issuer.domain.ingest_keys import (
     IngestKeyRecord,
     IngestRefused,
@@ -124,3 +126,11 @@ def test_revoking_twice_keeps_the_first_revocation_time() -> None:
     again = revoke_ingest_key(first, datetime(2026, 3, 1, tzinfo=UTC))
     assert first.revoked_at is not None
     assert again.revoked_at == first.revoked_at
+
+
+def test_a_secret_sealed_for_webhooks_does_not_open_as_an_ingest_secret() -> None:
+    raw = bytes(range(32))
+    sealed = SecretBox(raw, WEBHOOK_SECRET_PURPOSE).seal("inksec_x")
+    assert SecretBox(raw, WEBHOOK_SECRET_PURPOSE).open(sealed) == "inksec_x"
+    with pytest.raises(InvalidTag):
+        SecretBox(raw, INGEST_SECRET_PURPOSE).open(sealed)
