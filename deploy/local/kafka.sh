@@ -12,6 +12,7 @@ STAMP="$LIBS/.pom.sha256"
 KDATA="$DATA/kafka"
 LOG_DIR="$KDATA/logs"
 PROPS="$KDATA/server.properties"
+TLS_DIR="$KDATA/tls"
 
 install() {
   local want
@@ -37,12 +38,40 @@ install() {
 JAVA=(java "-Dlog4j2.configurationFile=$ROOT/deploy/kafka/log4j2.xml"
       "-Dkafka.logs.dir=$DATA/logs" -cp "$LIBS/*")
 
+# A local CA and a broker certificate for 127.0.0.1 (the SASL_SSL listener), made once per data
+# directory. The broker reads a PEM keystore: the encrypted PKCS#8 key followed by the chain.
+TLS_KEY_PASSWORD="connect-local-tls"
+tls() {
+  [ -s "$TLS_DIR/broker.pem" ] && [ -s "$TLS_DIR/ca.pem" ] && return 0
+  command -v openssl >/dev/null || die "openssl is required for the local TLS listener"
+  local tmp="$TLS_DIR.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj "/CN=connect-local-kafka-ca" -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$tmp/broker.key" -out "$tmp/broker.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$tmp/san.ext"
+  openssl x509 -req -in "$tmp/broker.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
+    -CAcreateserial -days 3650 -extfile "$tmp/san.ext" -out "$tmp/broker.crt" 2>/dev/null
+  openssl pkcs8 -topk8 -v2 aes-256-cbc -in "$tmp/broker.key" -out "$tmp/broker.p8" \
+    -passout "pass:$TLS_KEY_PASSWORD"
+  cat "$tmp/broker.p8" "$tmp/broker.crt" > "$tmp/broker.pem"
+  rm -f "$tmp/broker.key" "$tmp/broker.csr" "$tmp/ca.key" "$tmp/broker.p8" "$tmp/san.ext"
+  rm -rf "$TLS_DIR"
+  mv "$tmp" "$TLS_DIR"
+}
+
 run() {
   command -v java >/dev/null || die "Java 17+ is required for Kafka"
   install
+  tls
   mkdir -p "$LOG_DIR"
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" \
       -e "s|@KAFKA_SASL_PORT@|$KAFKA_SASL_PORT|g" \
+      -e "s|@KAFKA_SASL_SSL_PORT@|$KAFKA_SASL_SSL_PORT|g" \
+      -e "s|@TLS_DIR@|$TLS_DIR|g" \
       -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
       -e "s|@LOG_DIR@|$LOG_DIR|g" \
       "$ROOT/deploy/kafka/server.properties.template" > "$PROPS"

@@ -7,8 +7,9 @@ DATA="${CONNECT_DATA_DIR:-$ROOT/.data}"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-# The broker's second client listener, which requires SASL (PLAIN or SCRAM).
+# The broker's other client listeners, which require SASL (PLAIN or SCRAM), without and with TLS.
 KAFKA_SASL_PORT="${KAFKA_SASL_PORT:-$((KAFKA_PORT + 2))}"
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 3))}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 ISSUER_PORT="${ISSUER_PORT:-${ISSUER_HTTP_PORT:-8001}}"

@@ -13,7 +13,7 @@ raise (the consumer retries those without committing).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from connect_shared.errors import Unavailable
 from connect_shared.events import build_event
@@ -55,8 +55,8 @@ class SourceMessage:
     offset: int
     key: bytes | None
     value: bytes | None
-    headers: Headers = field(default_factory=list)
-    stored_at: int = 0
+    headers: Headers
+    stored_at: int
 
 
 class SourceEventIngestion:
