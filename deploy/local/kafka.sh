@@ -39,8 +39,8 @@ JAVA=(java "-Dlog4j2.configurationFile=$ROOT/deploy/kafka/log4j2.xml"
       "-Dkafka.logs.dir=$DATA/logs" -cp "$LIBS/*")
 
 # A local CA and a broker certificate for 127.0.0.1 (the SASL_SSL listener), made once per data
-# directory. The broker reads a PEM keystore: the encrypted PKCS#8 key followed by the chain.
-TLS_KEY_PASSWORD="connect-local-tls"
+# directory. The broker reads a PEM keystore: the PKCS#8 key followed by the chain (unencrypted:
+# Java 17 cannot open PBES2-encrypted keys, and this key only guards a loopback test listener).
 tls() {
   [ -s "$TLS_DIR/broker.pem" ] && [ -s "$TLS_DIR/ca.pem" ] && return 0
   command -v openssl >/dev/null || die "openssl is required for the local TLS listener"
@@ -55,8 +55,7 @@ tls() {
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$tmp/san.ext"
   openssl x509 -req -in "$tmp/broker.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
     -CAcreateserial -days 3650 -extfile "$tmp/san.ext" -out "$tmp/broker.crt" 2>/dev/null
-  openssl pkcs8 -topk8 -v2 aes-256-cbc -in "$tmp/broker.key" -out "$tmp/broker.p8" \
-    -passout "pass:$TLS_KEY_PASSWORD"
+  openssl pkcs8 -topk8 -nocrypt -in "$tmp/broker.key" -out "$tmp/broker.p8"
   cat "$tmp/broker.p8" "$tmp/broker.crt" > "$tmp/broker.pem"
   rm -f "$tmp/broker.key" "$tmp/broker.csr" "$tmp/ca.key" "$tmp/broker.p8" "$tmp/san.ext"
   rm -rf "$TLS_DIR"
