@@ -26,7 +26,8 @@ OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "asyncapi.json"
 CHANNELS: dict[str, tuple[str, str, type[BaseModel], bool]] = {
     "topic_source_events": (
         "Source organizations' own systems produce their objects' lifecycle events here "
-        "(e.g. inquiry.completed); the issuer ingests them idempotently.",
+        "(e.g. inquiry.completed), each signed with an ingest key of the organization it names "
+        "(Connect-Ingest-Signature header); the issuer ingests them idempotently.",
         "object id",
         SourceEvent,
         True,
@@ -63,6 +64,31 @@ CHANNELS: dict[str, tuple[str, str, type[BaseModel], bool]] = {
 }
 
 
+# topic setting -> Kafka headers of its messages (AsyncAPI message `headers` schema)
+HEADERS: dict[str, dict[str, Any]] = {
+    "topic_source_events": {
+        "type": "object",
+        "required": ["Connect-Ingest-Signature"],
+        "properties": {
+            "Connect-Ingest-Signature": {
+                "type": "string",
+                "description": "k=<ingest key id>,t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "
+                '"<t>.<raw message value>")>; older than 5 minutes, unsigned or signed by a key '
+                "of another organization goes to the dead-letter topic.",
+                "pattern": "^k=ink_[A-Za-z0-9]+,t=[0-9]+,v1=[0-9a-f]{64}$",
+            }
+        },
+    },
+    "topic_source_events_dlq": {
+        "type": "object",
+        "properties": {
+            "connect-dlq-reason": {"type": "string", "description": "Why it was refused."},
+            "connect-dlq-origin": {"type": "string", "description": "topic/partition/offset"},
+        },
+    },
+}
+
+
 def document() -> dict[str, Any]:
     """The AsyncAPI 3.0 document."""
     defaults = TopicSettings()
@@ -77,6 +103,8 @@ def document() -> dict[str, Any]:
             "payload": model.model_json_schema(by_alias=True),
             "bindings": {"kafka": {"key": {"type": "string", "description": key}}},
         }
+        if setting in HEADERS:
+            messages[name]["headers"] = HEADERS[setting]
         channels[name] = {
             "address": topic,
             "description": description,

@@ -26,6 +26,9 @@ from tests.support.services import ROOT, ServiceProcess
 for _service in ("issuer", "redeemer", "notifier"):
     for _name, _value in service_env(_service).items():
         os.environ.setdefault(_name, _value)
+# The issuer and connect-admin seal ingest-key secrets with one key; not the public development
+# default, which the production profile the issuer runs in may refuse.
+os.environ.setdefault("ISSUER_INGEST_SECRETS_KEY", "dGVzdHMtb25seS1pbmdlc3Qta2V5LXNlYWxpbmctMDE=")
 
 TEST_ENV = {
     # The webhook sinks of the tests listen on loopback.

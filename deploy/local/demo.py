@@ -1,8 +1,9 @@
 """The `make run` walkthrough: waits for the stack, creates demo data, prints how to begin.
 
 Demo data (kept in .data/demo.json and reused by later runs while its keys still work):
-two organizations with API keys, an active connection from the source to the destination,
-and a completed sample inquiry in the source organization.
+two organizations with API keys, an ingest key of the source (its systems sign what they
+produce onto connect.source-events with it), an active connection from the source to the
+destination, and a completed sample inquiry in the source organization.
 """
 
 from __future__ import annotations
@@ -59,21 +60,37 @@ def wait_for_stack() -> None:
         time.sleep(1 if waiting else 0)
 
 
-def admin_org(name: str) -> dict[str, Any]:
+def admin(*args: str) -> Any:
+    """Run ``connect-admin`` against the local stack; its printed JSON."""
     port = os.environ.get("KAFKA_PORT", "9092")
     env = {
         **os.environ,
         "ISSUER_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
         "ISSUER_REDIS_URL": f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6379')}/0",
+        # The local stack's profile (make run: development), so the CLI seals ingest keys with
+        # the same key as the issuer it runs beside.
+        "ISSUER_PROFILE": os.environ.get(
+            "ISSUER_PROFILE", os.environ.get("CONNECT_PROFILE", "development")
+        ),
     }
     out = subprocess.run(  # noqa: S603 (our own CLI)
-        [str(ROOT / ".venv/bin/connect-admin"), "org", "create", "--name", name],
+        [str(ROOT / ".venv/bin/connect-admin"), *args],
         check=True,
         capture_output=True,
         env=env,
         timeout=90,
     )
-    return dict(json.loads(out.stdout))
+    return json.loads(out.stdout)
+
+
+def admin_org(name: str) -> dict[str, Any]:
+    """A new organization with its first API key."""
+    return dict(admin("org", "create", "--name", name))
+
+
+def admin_ingest_key(org_id: str) -> dict[str, Any]:
+    """A new ingest key of ``org_id``: ``{"id": "ink_...", "secret": "inksec_..."}``."""
+    return dict(admin("ingest-key", "create", org_id))
 
 
 def expect(status: int, body: Any, wanted: int, what: str) -> dict[str, Any]:
@@ -84,6 +101,7 @@ def expect(status: int, body: Any, wanted: int, what: str) -> dict[str, Any]:
 
 def create_demo() -> dict[str, Any]:
     source = admin_org("Acme Verify (source)")
+    source["ingest-key"] = admin_ingest_key(source["id"])
     destination = admin_org("Beta Bank (destination)")
     status, body = call(
         "POST",
@@ -130,6 +148,9 @@ def load_or_create() -> dict[str, Any]:
         demo = dict(json.loads(STATE_FILE.read_text()))
         status, _ = call("GET", f"/inquiries/{demo['inquiry-id']}", demo["source"]["api-key"])
         if status == 200:
+            if "ingest-key" not in demo["source"]:  # demo data of a run before ingest keys
+                demo["source"]["ingest-key"] = admin_ingest_key(demo["source"]["id"])
+                STATE_FILE.write_text(json.dumps(demo, indent=2))
             return demo
     demo = create_demo()
     STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -158,6 +179,9 @@ Connect is running (development profile)    API: {API}
   destination {dst["name"]:<28} {dst["id"]}
               DST_KEY={dst["api-key"]}
   connection  {demo["connection-id"]} (active)    sample inquiry {demo["inquiry-id"]}
+  ingest key  {src["ingest-key"]["id"]} of the source: its systems sign what they produce onto
+              connect.source-events with connect_shared.ingest_signature.sign_headers
+              (secret in {STATE_FILE.relative_to(ROOT)}; deploy/local/workflow_demo.py shows it)
 
 Copy and paste:
   export SRC_KEY={src["api-key"]}

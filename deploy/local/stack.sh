@@ -99,6 +99,7 @@ start() {
   for c in "${COMPONENTS[@]}"; do start_one "$c"; done
   for c in "${COMPONENTS[@]}"; do wait_ready "$c"; done
   "$PY" "$ROOT/deploy/local/topics.py"
+  bash "$ROOT/deploy/local/kafka.sh" users
 }
 
 stop_one() {

@@ -9,7 +9,9 @@ partition count. Run it any number of times (existing topics are left alone):
     .venv/bin/python deploy/local/topics.py --ping     # exit 0 once a metadata request works
 
 Env: KAFKA_BOOTSTRAP_SERVERS (default 127.0.0.1:$KAFKA_PORT), KAFKA_REPLICATION_FACTOR
-(default 1; 3 on a real cluster).
+(default 1; 3 on a real cluster), and the unprefixed security settings of the services
+(KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
+KAFKA_SSL_CAFILE, ...; see docs/security.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from dataclasses import dataclass, field
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
+
+from connect_shared.config import KafkaSettings, load_settings
+from connect_shared.kafka import make_admin
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -36,7 +41,13 @@ class TopicSpec:
 # Partitioned by share-token id (or object id): 6 partitions lets up to 6 replicas of a
 # consumer group share the work. Keep in sync with the AsyncAPI document.
 TOPICS: tuple[TopicSpec, ...] = (
-    TopicSpec("connect.source-events", 6, {"retention.ms": str(7 * DAY_MS)}),
+    # The broker stamps each source event when it stores it: the issuer measures the age of
+    # a message's ingest signature against that stamp, so consumer lag never makes it stale.
+    TopicSpec(
+        "connect.source-events",
+        6,
+        {"retention.ms": str(7 * DAY_MS), "message.timestamp.type": "LogAppendTime"},
+    ),
     TopicSpec("connect.source-events.dlq", 1, {"retention.ms": str(30 * DAY_MS)}),
     TopicSpec("connect.events", 6, {"retention.ms": str(7 * DAY_MS)}),
     # The entity log every service writes; Redis views are rebuilt from it, so the
@@ -129,9 +140,10 @@ async def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--ping", action="store_true", help="exit 0 if a metadata request works")
     args = parser.parse_args(argv)
     replication_factor = int(os.environ.get("KAFKA_REPLICATION_FACTOR", "1"))
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap_servers(), client_id="connect-topics", request_timeout_ms=30_000
+    settings = load_settings(KafkaSettings).model_copy(
+        update={"kafka_bootstrap_servers": bootstrap_servers()}
     )
+    admin = make_admin(settings, "topics", request_timeout_ms=30_000)
     try:
         # start() bootstraps: it fails unless the broker answers a metadata request.
         await admin.start()

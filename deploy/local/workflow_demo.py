@@ -9,7 +9,8 @@ It creates two organizations with an active connection, a webhook for each point
 sink this script serves on 127.0.0.1 (the development profile allows loopback), and two
 workflows: the source shares every completed inquiry over the connection, the destination
 redeems every token it receives on it. Then it produces one `inquiry.completed` onto
-`connect.source-events`, exactly as a source system would, and waits until both webhooks heard
+`connect.source-events`, exactly as a source system would (signed with an ingest key of the
+source organization, `Connect-Ingest-Signature`), and waits until both webhooks heard
 that the token was created and redeemed and the destination's copy verifies against the JWKS.
 Exit code 0 when all of that happened within the timeout.
 """
@@ -31,9 +32,10 @@ from aiohttp import web
 from aiokafka import AIOKafkaProducer
 
 # The sibling `make run` walkthrough (its directory is on sys.path when run as a script).
-from demo import API, GATEWAY, admin_org, wait_for_stack
+from demo import API, GATEWAY, admin_ingest_key, admin_org, wait_for_stack
 
 from connect_shared import jsonutil
+from connect_shared.ingest_signature import sign_headers
 
 KAFKA = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
 TIMEOUT_S = float(os.environ.get("WORKFLOW_DEMO_TIMEOUT", "60"))
@@ -100,6 +102,7 @@ async def set_up(session: aiohttp.ClientSession, sink: Sink) -> dict[str, Any]:
         asyncio.to_thread(admin_org, "Acme Verify (workflow source)"),
         asyncio.to_thread(admin_org, "Beta Bank (workflow destination)"),
     )
+    source["ingest-key"] = await asyncio.to_thread(admin_ingest_key, source["id"])
     src, dst = source["api-key"], destination["api-key"]
     connection = await expect(
         session,
@@ -130,8 +133,8 @@ async def set_up(session: aiohttp.ClientSession, sink: Sink) -> dict[str, Any]:
     return {"source": source, "destination": destination}
 
 
-async def produce_completed_inquiry(org_id: str) -> str:
-    """What the source organization's own system does: one message, no API call."""
+async def produce_completed_inquiry(org_id: str, ingest_key: dict[str, str]) -> str:
+    """What the source organization's own system does: one signed message, no API call."""
     inquiry_id = "inq_" + uuid.uuid4().hex
     message = {
         "name": "inquiry.completed",
@@ -153,8 +156,10 @@ async def produce_completed_inquiry(org_id: str) -> str:
     producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
     await producer.start()
     try:
+        value = json.dumps(message).encode()
+        headers = sign_headers(ingest_key["id"], ingest_key["secret"], value, datetime.now(UTC))
         await producer.send_and_wait(
-            "connect.source-events", json.dumps(message).encode(), key=inquiry_id.encode()
+            "connect.source-events", value, key=inquiry_id.encode(), headers=headers
         )
     finally:
         await producer.stop()
@@ -201,7 +206,8 @@ async def main() -> int:
     try:
         async with aiohttp.ClientSession() as session:
             orgs = await set_up(session, sink)
-            inquiry_id = await produce_completed_inquiry(orgs["source"]["id"])
+            source = orgs["source"]
+            inquiry_id = await produce_completed_inquiry(source["id"], source["ingest-key"])
             deadline = time.monotonic() + TIMEOUT_S
             token = None
             while token is None or not all_heard(sink):

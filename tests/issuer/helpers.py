@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.support.api import ApiClient, Reply
+from tests.support.ingest import SOURCE_EVENTS, produce_raw, signed_headers
 from tests.support.kafka import BOOTSTRAP, TopicRecorder
 from tests.support.ports import GATEWAY_URL
 
@@ -113,12 +114,7 @@ class RawRecorder:
 
 
 async def produce(topic: str, key: str | None, value: bytes) -> None:
-    """Produce one message the way a source system would."""
-    from aiokafka import AIOKafkaProducer
-
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
-    await producer.start()
-    try:
-        await producer.send_and_wait(topic, value, key=key.encode() if key else None)
-    finally:
-        await producer.stop()
+    """Produce one message the way a source system would: onto ``connect.source-events``
+    signed by an ingest key of the organization the message names."""
+    headers = signed_headers(value) if topic == SOURCE_EVENTS else []
+    await produce_raw(topic, key, value, headers)

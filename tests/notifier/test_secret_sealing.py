@@ -15,8 +15,7 @@ from cryptography.exceptions import InvalidTag
 from redis.asyncio import Redis
 
 from connect_shared import jsonutil
-from notifier.app import REPLAY_CONTEXT
-from notifier.domain.secret_box import SEALED_PREFIX, SecretBox, decode_key
+from connect_shared.secret_box import REPLAY_PURPOSE, SEALED_PREFIX, SecretBox, decode_key
 from tests.notifier.sink import create_webhook
 from tests.support.kafka import TopicRecorder
 from tests.support.ports import redis_url
@@ -50,10 +49,10 @@ def test_a_tampered_or_foreign_sealed_secret_does_not_open() -> None:
 @pytest.mark.unit
 def test_a_value_sealed_for_one_use_does_not_open_as_another() -> None:
     key = os.urandom(32)
-    replay = SecretBox(key, context=REPLAY_CONTEXT).seal("wbhsec_abc")
+    replay = SecretBox(key, REPLAY_PURPOSE).seal("wbhsec_abc")
     with pytest.raises(InvalidTag):
         SecretBox(key).open(replay)
-    assert SecretBox(key, context=REPLAY_CONTEXT).open(replay) == "wbhsec_abc"
+    assert SecretBox(key, REPLAY_PURPOSE).open(replay) == "wbhsec_abc"
 
 
 @pytest.mark.unit

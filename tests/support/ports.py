@@ -4,8 +4,12 @@ checkout can run its whole suite on other ports beside a running stack."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 KAFKA_PORT = int(os.environ.get("KAFKA_PORT", "9092"))
+# The broker's SASL listeners (deploy/local/lib.sh: KAFKA_PORT + 2, and + 3 with TLS).
+KAFKA_SASL_PORT = int(os.environ.get("KAFKA_SASL_PORT", str(KAFKA_PORT + 2)))
+KAFKA_SASL_SSL_PORT = int(os.environ.get("KAFKA_SASL_SSL_PORT", str(KAFKA_PORT + 3)))
 REDIS_PORT = int(os.environ.get("REDIS_PORT", "6379"))
 GATEWAY_PORT = int(os.environ.get("GATEWAY_PORT", "8080"))
 SERVICE_PORTS = {
@@ -15,6 +19,11 @@ SERVICE_PORTS = {
 }
 
 KAFKA_BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+KAFKA_SASL_BOOTSTRAP = f"127.0.0.1:{KAFKA_SASL_PORT}"
+KAFKA_SASL_SSL_BOOTSTRAP = f"127.0.0.1:{KAFKA_SASL_SSL_PORT}"
+# The CA of the local broker's TLS listener (deploy/local/kafka.sh makes it per data directory).
+DATA_DIR = Path(os.environ.get("CONNECT_DATA_DIR", Path(__file__).resolve().parents[2] / ".data"))
+KAFKA_TLS_CA = DATA_DIR / "kafka" / "tls" / "ca.pem"
 GATEWAY_URL = f"http://127.0.0.1:{GATEWAY_PORT}"
 
 

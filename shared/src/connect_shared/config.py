@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Collection
-from typing import Any, Literal, TypeVar
+from pathlib import Path
+from typing import Any, Literal, Self, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
@@ -84,7 +85,62 @@ class HttpSettings(BaseSettings):
     )
 
 
-class KafkaSettings(BaseSettings):
+class KafkaSecuritySettings(BaseSettings):
+    """How a client authenticates to Kafka and protects the connection (TLS, SASL).
+
+    Every producer, consumer and admin client of every service and the admin CLI is built
+    with these (``connect_shared.kafka.client_options``). The default is the plain local
+    broker; a production cluster uses ``SASL_SSL`` with one principal per service.
+    """
+
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT",
+        description="PLAINTEXT, SSL (TLS), SASL_PLAINTEXT or SASL_SSL (SASL over TLS).",
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        "SCRAM-SHA-512", description="SASL mechanism when the protocol is SASL_*."
+    )
+    kafka_sasl_username: str = Field("", description="SASL user (the service's principal).")
+    kafka_sasl_password: SecretStr | None = Field(
+        None, description="SASL password of that user (required with SASL_*)."
+    )
+    kafka_ssl_cafile: str = Field(
+        "", description="PEM CA bundle the broker's certificate must chain to (empty: system CAs)."
+    )
+    kafka_ssl_certfile: str = Field(
+        "", description="PEM client certificate for mutual TLS (with the key file)."
+    )
+    kafka_ssl_keyfile: str = Field("", description="PEM private key of the client certificate.")
+    kafka_ssl_key_password: SecretStr | None = Field(
+        None, description="Password of the client key file, if it is encrypted."
+    )
+    kafka_ssl_check_hostname: bool = Field(
+        True, description="Check that the broker's certificate names the host connected to."
+    )
+
+    @model_validator(mode="after")
+    def _consistent_security(self) -> Self:
+        sasl = self.kafka_security_protocol.startswith("SASL_")
+        if sasl and not (self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError(
+                "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with "
+                f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol}"
+            )
+        if bool(self.kafka_ssl_certfile) != bool(self.kafka_ssl_keyfile):
+            raise ValueError("KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE go together")
+        for name in ("kafka_ssl_cafile", "kafka_ssl_certfile", "kafka_ssl_keyfile"):
+            path = getattr(self, name)
+            if path and not Path(path).is_file():
+                raise ValueError(f"{name.upper()}: no file at {path}")
+        return self
+
+    @property
+    def kafka_uses_tls(self) -> bool:
+        """True when the connection to the brokers is TLS."""
+        return self.kafka_security_protocol in ("SSL", "SASL_SSL")
+
+
+class KafkaSettings(KafkaSecuritySettings):
     """How to reach Kafka; durable defaults are not settings (acks=all is not optional)."""
 
     kafka_bootstrap_servers: str = Field(
@@ -148,8 +204,12 @@ def load_settings(cls: type[SettingsT], *, unused_secrets: Collection[str] = ())
     except ValidationError as exc:
         lines = [f"invalid configuration for {cls.__name__}:"]
         for error in exc.errors():
-            name = prefix + "_".join(str(part) for part in error["loc"]).upper()
-            got = "[redacted]" if _is_secret(cls, error["loc"]) else repr(error.get("input"))
+            # A rule across several settings has no location: its message names them, and its
+            # input is every setting, secrets included, so it is never printed.
+            loc = error["loc"]
+            name = prefix + ("_".join(str(part) for part in loc).upper() or "*")
+            hidden = not loc or _is_secret(cls, loc)
+            got = "[redacted]" if hidden else repr(error.get("input"))
             lines.append(f"  {name}: {error['msg']} (got {got})")
         sys.stderr.write("\n".join(lines) + "\n")
         raise SystemExit(2) from None

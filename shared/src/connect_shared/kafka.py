@@ -10,15 +10,55 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
+from aiokafka.helpers import create_ssl_context
 
-from connect_shared.config import KafkaSettings
+from connect_shared.config import KafkaSecuritySettings, KafkaSettings
 from connect_shared.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
 Headers = list[tuple[str, bytes]]
 MessageHandler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
+
+
+def security_options(settings: KafkaSecuritySettings) -> dict[str, Any]:
+    """The aiokafka keyword arguments for TLS and SASL from ``settings`` (the same for
+    producers, consumers and admin clients)."""
+    options: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
+    if settings.kafka_uses_tls:
+        key_password = settings.kafka_ssl_key_password
+        context = create_ssl_context(
+            cafile=settings.kafka_ssl_cafile or None,
+            certfile=settings.kafka_ssl_certfile or None,
+            keyfile=settings.kafka_ssl_keyfile or None,
+            password=key_password.get_secret_value() if key_password else None,
+        )
+        context.check_hostname = settings.kafka_ssl_check_hostname
+        options["ssl_context"] = context
+    if settings.kafka_security_protocol.startswith("SASL_"):
+        password = settings.kafka_sasl_password
+        options.update(
+            sasl_mechanism=settings.kafka_sasl_mechanism,
+            sasl_plain_username=settings.kafka_sasl_username,
+            sasl_plain_password=password.get_secret_value() if password else None,
+        )
+    return options
+
+
+def client_options(settings: KafkaSettings, client_id: str) -> dict[str, Any]:
+    """Bootstrap servers, a prefixed client id and the security options of any client."""
+    return {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "client_id": f"{settings.kafka_client_id_prefix}-{client_id}",
+        **security_options(settings),
+    }
+
+
+def make_admin(settings: KafkaSettings, client_id: str, **overrides: Any) -> AIOKafkaAdminClient:
+    """An admin client (topics, metadata) with the configured security."""
+    return AIOKafkaAdminClient(**{**client_options(settings, client_id), **overrides})
 
 
 @dataclass(frozen=True)
@@ -46,8 +86,7 @@ class DurableProducer:
     def __init__(self, settings: KafkaSettings, client_id: str) -> None:
         self._timeout = settings.kafka_produce_timeout_seconds
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            client_id=f"{settings.kafka_client_id_prefix}-{client_id}",
+            **client_options(settings, client_id),
             acks="all",
             enable_idempotence=True,
             # A little lingering batches concurrent requests into one round trip.
@@ -104,8 +143,7 @@ def make_consumer(
 ) -> AIOKafkaConsumer:
     """A consumer that starts from the earliest offset and never auto-commits."""
     options: dict[str, Any] = {
-        "bootstrap_servers": settings.kafka_bootstrap_servers,
-        "client_id": f"{settings.kafka_client_id_prefix}-{client_id}",
+        **client_options(settings, client_id),
         "group_id": group_id,
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",

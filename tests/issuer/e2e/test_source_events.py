@@ -10,6 +10,7 @@ import pytest
 
 from connect_shared import jsonutil
 from tests.issuer.helpers import Org, RawRecorder, all_ids, events_for, produce
+from tests.support.ingest import ingest_key_for, produce_signed
 from tests.support.kafka import TopicRecorder, event_named
 
 pytestmark = pytest.mark.e2e
@@ -109,8 +110,10 @@ async def test_redaction_event_marks_the_object_redacted(
             "does not match",
         ),
         (
+            # Only the organization's own ingest key may act for it, so a message naming an
+            # organization that does not exist is never signed for it.
             jsonutil.dumps(source_event("org_nobody000", "inquiry.completed", inquiry("inq_2"))),
-            "unknown organization",
+            "another organization",
         ),
     ],
     ids=["not-json", "missing-fields", "unknown-event", "type-mismatch", "unknown-org"],
@@ -125,7 +128,8 @@ async def test_malformed_source_events_go_to_the_dlq_and_never_block_the_partiti
     owner: Org = new_org("owner")
     marker = unique_id("inq_")
     poisoned = value.replace(b"inq_1", marker.encode()).replace(b"inq_2", marker.encode())
-    await produce(SOURCE_EVENTS, marker, poisoned)
+    # Signed by the owner, so each message reaches the check its case is about.
+    await produce_signed(marker, poisoned, ingest_key_for(owner.id))
     good = unique_id("inq_")
     await produce(
         SOURCE_EVENTS,

@@ -1,4 +1,5 @@
-"""``connect-admin``: create organizations and manage API keys from the command line.
+"""``connect-admin``: create organizations and manage API keys and ingest keys from the command
+line.
 
 Every command prints one JSON object (or array) on stdout; errors go to stderr with exit 2.
 """
@@ -16,8 +17,11 @@ from connect_shared.clock import utcnow
 from connect_shared.config import load_settings
 from connect_shared.records import DEFAULT_RATE_LIMIT
 from connect_shared.runtime import open_runtime
+from connect_shared.state import StateStore
 from issuer.adapters.organization_store import OrganizationStore
+from issuer.bootstrap import ingest_key_store
 from issuer.config import IssuerSettings
+from issuer.domain.ingest_keys import revoke_ingest_key
 from issuer.domain.organizations import issue_key, new_organization, revoke_key, set_rate_limit
 
 VIEW_WAIT_SECONDS = 60.0
@@ -47,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     key_revoke.add_argument("--key-id", required=True, help="API key id (api_...)")
     key_list = key.add_parser("list", help="list an organization's keys (never the secrets)")
     key_list.add_argument("--org", required=True)
+    ingest = nouns.add_parser(
+        "ingest-key", help="keys signing an organization's connect.source-events messages"
+    ).add_subparsers(dest="verb", required=True)
+    ingest_create = ingest.add_parser("create", help="create an ingest key (secret shown once)")
+    ingest_create.add_argument("org_id", metavar="ORG_ID", help="organization id (org_...)")
+    ingest_revoke = ingest.add_parser("revoke", help="revoke an ingest key")
+    ingest_revoke.add_argument("key_id", metavar="KEY_ID", help="ingest key id (ink_...)")
+    ingest_list = ingest.add_parser("list", help="list an organization's ingest keys (no secrets)")
+    ingest_list.add_argument("org_id", metavar="ORG_ID", help="organization id (org_...)")
     return parser
 
 
@@ -97,7 +110,39 @@ async def _run(args: argparse.Namespace, settings: IssuerSettings) -> Any:
                 {"id": k.id, "created-at": k.created_at, "revoked-at": k.revoked_at}
                 for k in await orgs.keys(args.org)
             ]
+        if args.noun == "ingest-key":
+            return await _ingest_key_command(args, runtime.store, orgs, settings)
         raise LookupError(f"unknown command {' '.join(command)}")
+
+
+async def _ingest_key_command(
+    args: argparse.Namespace, state: StateStore, orgs: OrganizationStore, settings: IssuerSettings
+) -> Any:
+    keys = ingest_key_store(state, settings)
+    now = utcnow()
+    if args.verb == "create":
+        if await orgs.organization(args.org_id) is None:
+            raise LookupError(f"no organization {args.org_id}")
+        issued = await keys.create(args.org_id, now)
+        return {
+            "id": issued.record.id,
+            "organization-id": args.org_id,
+            "secret": issued.secret,
+            "created-at": issued.record.created_at,
+        }
+    if args.verb == "revoke":
+        found = await keys.get(args.key_id)
+        if found is None:
+            raise LookupError(f"no ingest key {args.key_id}")
+        revoked = revoke_ingest_key(found, now)
+        await keys.save(revoked)
+        return {"id": revoked.id, "revoked-at": revoked.revoked_at}
+    if await orgs.organization(args.org_id) is None:
+        raise LookupError(f"no organization {args.org_id}")
+    return [
+        {"id": k.id, "created-at": k.created_at, "revoked-at": k.revoked_at}
+        for k in await keys.list_for(args.org_id)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

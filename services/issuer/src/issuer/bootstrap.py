@@ -13,8 +13,11 @@ from aiohttp import web
 
 from connect_shared.clock import utcnow
 from connect_shared.runtime import RUNTIME, Runtime
+from connect_shared.secret_box import INGEST_SECRET_PURPOSE, SecretBox, decode_key
+from connect_shared.state import StateStore
 from connect_shared.token_guard import TokenGuard
 from issuer.adapters.entity_store import EntityStore
+from issuer.adapters.ingest_key_store import IngestKeyStore
 from issuer.config import IssuerSettings
 from issuer.usecases import Clock
 from issuer.usecases.connections import ConnectionUseCases
@@ -42,6 +45,12 @@ class Issuer:
 ISSUER = web.AppKey("issuer", Issuer)
 
 
+def ingest_key_store(state: StateStore, settings: IssuerSettings) -> IngestKeyStore:
+    """Ingest keys, their secrets sealed with ``ISSUER_INGEST_SECRETS_KEY``."""
+    key = decode_key(settings.ingest_secrets_key.get_secret_value())
+    return IngestKeyStore(state, SecretBox(key, INGEST_SECRET_PURPOSE))
+
+
 def build_issuer(runtime: Runtime, settings: IssuerSettings, clock: Clock = utcnow) -> Issuer:
     """Wire the use cases over the runtime's one producer and one Redis pool."""
     store = EntityStore(runtime.store, settings.topic_events)
@@ -52,7 +61,9 @@ def build_issuer(runtime: Runtime, settings: IssuerSettings, clock: Clock = utcn
         connections=ConnectionUseCases(store, clock),
         objects=SourceObjectUseCases(store, clock),
         tokens=ShareTokenUseCases(store, guard, clock),
-        ingestion=SourceEventIngestion(store, settings.topic_source_events_dlq),
+        ingestion=SourceEventIngestion(
+            store, ingest_key_store(runtime.store, settings), settings.topic_source_events_dlq
+        ),
         sweeper=ExpirySweeper(store, guard, clock, settings.expiry_sweep_batch),
         workflows=WorkflowUseCases(store, runtime.store, clock),
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from connect_shared.config import ServiceSettings
+from connect_shared.config import ServiceSettings, development_secret
+from connect_shared.secret_box import decode_key
 from connect_shared.web.settings import DashboardSettings
 from connect_shared.workflows import WorkflowRunSettings
+
+# Development only (public): seals ingest-key secrets when ISSUER_INGEST_SECRETS_KEY is unset.
+INGEST_DEVELOPMENT_KEY = "ZGV2ZWxvcG1lbnQtb25seS1pbmdlc3Qtc2VjcmV0cyE="
 
 
 class IssuerSettings(ServiceSettings, DashboardSettings, WorkflowRunSettings):
@@ -32,3 +36,14 @@ class IssuerSettings(ServiceSettings, DashboardSettings, WorkflowRunSettings):
         min_length=1,
         description="Consumer group running create-share-token workflows off connect.events.",
     )
+    ingest_secrets_key: SecretStr = development_secret(
+        INGEST_DEVELOPMENT_KEY,
+        description="Base64 of 32 random bytes sealing ingest-key secrets at rest (AES-256-GCM). "
+        "The default is for development only; keep the key as long as ingest keys exist.",
+    )
+
+    @field_validator("ingest_secrets_key")
+    @classmethod
+    def _valid_ingest_secrets_key(cls, value: SecretStr) -> SecretStr:
+        decode_key(value.get_secret_value())
+        return value

@@ -6,14 +6,12 @@ from aiohttp import web
 
 from connect_shared.http.app import create_base_app
 from connect_shared.http.idempotency import REPLAY_SEALER
+from connect_shared.secret_box import REPLAY_PURPOSE, SecretBox, decode_key
 from connect_shared.web.pages import mount_dashboard
 from notifier.adapters import api_deliveries, api_webhooks
 from notifier.bootstrap import notifier_context
 from notifier.config import NotifierSettings
 from notifier.dashboard import create_dashboard
-from notifier.domain.secret_box import SecretBox, decode_key
-
-REPLAY_CONTEXT = b"connect/idempotency-replay"
 
 
 def create_app(settings: NotifierSettings) -> web.Application:
@@ -21,7 +19,7 @@ def create_app(settings: NotifierSettings) -> web.Application:
     app = create_base_app(settings, "notifier")
     # New webhooks and rotated secrets are answered with the secret: the replay cache seals them.
     app[REPLAY_SEALER] = SecretBox(
-        decode_key(settings.secrets_key.get_secret_value()), context=REPLAY_CONTEXT
+        decode_key(settings.secrets_key.get_secret_value()), REPLAY_PURPOSE
     )
     app.cleanup_ctx.append(notifier_context(settings))
     api_webhooks.add_routes(app)

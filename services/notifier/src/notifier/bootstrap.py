@@ -14,6 +14,7 @@ from aiohttp import web
 
 from connect_shared.background import CleanupContext
 from connect_shared.runtime import RUNTIME, Runtime
+from connect_shared.secret_box import SecretBox, decode_key
 from notifier.adapters.attempt_log import AttemptLog
 from notifier.adapters.disabler import WebhookDisabler
 from notifier.adapters.dispatcher import Dispatcher, DispatchLimits
@@ -23,7 +24,6 @@ from notifier.adapters.sender import HttpSender
 from notifier.adapters.webhook_store import WebhookStore
 from notifier.config import NotifierSettings
 from notifier.domain.schedule import RetryPolicy
-from notifier.domain.secret_box import DEVELOPMENT_KEY, SecretBox, decode_key
 from notifier.domain.ssrf import AddressPolicy
 from notifier.metrics import DUE_BACKLOG, RETRY_QUEUE_DEPTH
 
@@ -54,17 +54,6 @@ NOTIFIER = web.AppKey("notifier", Notifier)
 def address_policy(settings: NotifierSettings) -> AddressPolicy:
     """The SSRF policy of the configured profile and allow-list."""
     return AddressPolicy(settings.allow_networks, development=settings.profile == "development")
-
-
-def secret_box(settings: NotifierSettings) -> SecretBox:
-    """The box sealing webhook secrets at rest, from ``NOTIFIER_SECRETS_KEY``."""
-    key = settings.secrets_key.get_secret_value()
-    if settings.profile == "production" and key == DEVELOPMENT_KEY:
-        log.warning(
-            "NOTIFIER_SECRETS_KEY is the development default: webhook secrets are sealed with a "
-            "public key; set a random 32-byte base64 key"
-        )
-    return SecretBox(decode_key(key))
 
 
 def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:

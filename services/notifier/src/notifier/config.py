@@ -6,9 +6,9 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings, development_secret
+from connect_shared.secret_box import DEVELOPMENT_KEY, decode_key
 from connect_shared.web.settings import DashboardSettings
 from notifier.domain.schedule import parse_schedule
-from notifier.domain.secret_box import DEVELOPMENT_KEY, decode_key
 from notifier.domain.ssrf import Network, parse_cidrs
 
 DEFAULT_SCHEDULE = "0,5,300,1800,7200,18000,36000,36000"

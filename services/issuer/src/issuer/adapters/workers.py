@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from aiohttp import web
 from aiokafka import ConsumerRecord
@@ -14,6 +15,17 @@ from issuer.bootstrap import ISSUER
 from issuer.usecases.ingestion import SourceMessage
 
 log = logging.getLogger(__name__)
+
+LOG_APPEND_TIME = 1  # aiokafka's timestamp_type of a broker-stamped record
+
+
+def stored_at(record: ConsumerRecord[bytes, bytes]) -> int:
+    """When the broker stored ``record`` (unix seconds): its own stamp when the topic uses
+    LogAppendTime, so a lagging consumer keeps fresh messages fresh; otherwise now, because a
+    producer-set CreateTime is as forgeable as the signature's own timestamp."""
+    if record.timestamp_type == LOG_APPEND_TIME:
+        return int(record.timestamp) // 1000
+    return int(time.time())
 
 
 async def consume_source_events(app: web.Application) -> None:
@@ -29,7 +41,15 @@ async def consume_source_events(app: web.Application) -> None:
 
     async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
         await issuer.ingestion.handle(
-            SourceMessage(record.topic, record.partition, record.offset, record.key, record.value)
+            SourceMessage(
+                record.topic,
+                record.partition,
+                record.offset,
+                record.key,
+                record.value,
+                headers=list(record.headers),
+                stored_at=stored_at(record),
+            )
         )
 
     await ConsumerWorker(consumer, handle, name="source-events").run()

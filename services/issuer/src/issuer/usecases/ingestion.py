@@ -1,5 +1,9 @@
 """Turning ``connect.source-events`` messages into objects and platform events.
 
+Every message must carry a valid ``Connect-Ingest-Signature`` of an ingest key of the
+organization it names; that is checked before anything else is read or written, and a message
+that fails it is dead-lettered with the reason (contract section 3).
+
 Idempotent by (object id, event name, created-at): the platform event id derives from them, and
 a processed message leaves a marker, so a redelivery changes nothing and emits nothing new.
 Messages that can never succeed are dead-lettered with the reason; only infrastructure errors
@@ -13,10 +17,18 @@ from dataclasses import dataclass
 
 from connect_shared.errors import Unavailable
 from connect_shared.events import build_event
-from connect_shared.kafka import OutgoingMessage
+from connect_shared.ingest_signature import HEADER, MalformedSignature, parse_signature
+from connect_shared.kafka import Headers, OutgoingMessage
 from connect_shared.state import view_is_ready
 from connect_shared.views import source_object_resource
 from issuer.adapters.entity_store import EntityStore
+from issuer.adapters.ingest_key_store import IngestKeyStore
+from issuer.domain.ingest_keys import (
+    IngestKeyRecord,
+    IngestRefused,
+    check_organization,
+    check_signature,
+)
 from issuer.domain.source_events import (
     MalformedSourceEvent,
     SourceEvent,
@@ -35,29 +47,52 @@ PROCESSED_TTL_SECONDS = 8 * 24 * 3600  # longer than the topic's retention
 
 @dataclass(frozen=True)
 class SourceMessage:
-    """What the consumer hands over: where the message came from, its key and value."""
+    """What the consumer hands over: where the message came from, its key, value and headers,
+    and when (unix seconds) the broker stored it, the reference for the signature's age."""
 
     topic: str
     partition: int
     offset: int
     key: bytes | None
     value: bytes | None
+    headers: Headers
+    stored_at: int
 
 
 class SourceEventIngestion:
     """Handles one source event at a time (the consumer keeps per-partition order)."""
 
-    def __init__(self, store: EntityStore, dlq_topic: str) -> None:
+    def __init__(self, store: EntityStore, keys: IngestKeyStore, dlq_topic: str) -> None:
         self._store = store
+        self._keys = keys
         self._dlq_topic = dlq_topic
 
     async def handle(self, message: SourceMessage) -> None:
         """Process ``message`` or dead-letter it; raises only when a retry may succeed."""
         try:
+            key = await self._authenticate(message)
             event = parse_source_event(message.value)
+            check_organization(key, event.organization_id)
             await self._ingest(event)
-        except MalformedSourceEvent as reason:
+        except (MalformedSourceEvent, IngestRefused) as reason:
             await self._dead_letter(message, str(reason))
+
+    async def _authenticate(self, message: SourceMessage) -> IngestKeyRecord:
+        """The ingest key that signed ``message``; refuses before anything is parsed."""
+        found = [value for name, value in message.headers if name.lower() == HEADER.lower()]
+        if not found:
+            raise IngestRefused(f"unsigned: no {HEADER} header")
+        if len(found) > 1:
+            raise IngestRefused(f"malformed {HEADER} header: given {len(found)} times")
+        try:
+            signature = parse_signature(found[0])
+        except MalformedSignature as exc:
+            raise IngestRefused(f"malformed {HEADER} header: {exc}") from None
+        key = await self._keys.get(signature.key_id)
+        if key is None and not await view_is_ready(self._store.redis):
+            raise Unavailable("state view is being rebuilt")  # retry, do not dead-letter
+        secret = self._keys.secret_of(key) if key is not None else None
+        return check_signature(signature, key, secret, message.value or b"", message.stored_at)
 
     async def _ingest(self, event: SourceEvent) -> None:
         org_id = event.organization_id

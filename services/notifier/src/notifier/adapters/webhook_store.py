@@ -7,8 +7,8 @@ from typing import Any
 
 from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.kafka import OutgoingMessage
+from connect_shared.secret_box import SecretBox
 from connect_shared.state import StateRecord, StateStore
-from notifier.domain.secret_box import SecretBox
 from notifier.domain.webhooks import WebhookRecord
 
 KIND = "webhook"

@@ -1,8 +1,11 @@
-"""Webhook signing secrets at rest: sealed with AES-256-GCM before they reach ``connect.state``
-and Redis, opened only in the notifier's memory when it signs.
+"""Secrets that must stay usable (webhook signing secrets, ingest-key secrets) at rest: sealed
+with AES-256-GCM before they reach ``connect.state`` and Redis, opened only in the memory of the
+service that signs or verifies with them.
 
-Signing needs the secret itself (unlike API keys, which are only ever compared as hashes), so
-it cannot be hashed; sealing keeps it out of Kafka and Redis dumps and backups.
+Signing and verifying HMACs need the secret itself (unlike API keys, which are only ever
+compared as hashes), so it cannot be hashed; sealing keeps it out of Kafka and Redis dumps and
+backups. Each use seals with its own key and its own associated data, so a value sealed for one
+purpose never opens as another.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 SEALED_PREFIX = "sealed:v1:"
 # Binds a sealed value to its use, so it cannot be replayed as another kind of sealed data.
-_ASSOCIATED_DATA = b"connect/webhook-secret"
+WEBHOOK_SECRET_PURPOSE = b"connect/webhook-secret"
+INGEST_SECRET_PURPOSE = b"connect/ingest-key-secret"
+# Answers kept in the Idempotency-Key replay cache (a new webhook is answered with its secret).
+REPLAY_PURPOSE = b"connect/idempotency-replay"
 _NONCE_BYTES = 12
 KEY_BYTES = 32
 
-# Development only: the production profile warns when it is still in use.
+# Development only (public): the notifier's NOTIFIER_SECRETS_KEY default.
 DEVELOPMENT_KEY = "ZGV2ZWxvcG1lbnQtb25seS13ZWJob29rLXNlY3JldHM="
 
 
@@ -36,21 +42,16 @@ def decode_key(text: str) -> bytes:
 
 
 class SecretBox:
-    """Seals and opens secrets with one AES-256-GCM key.
+    """Seals and opens secrets with one AES-256-GCM key, bound to one ``purpose``."""
 
-    ``context`` (the associated data) binds sealed values to one use: a value sealed for one
-    context does not open in another, so a sealed replay-cache entry can never pass for a
-    webhook secret.
-    """
-
-    def __init__(self, key: bytes, context: bytes = _ASSOCIATED_DATA) -> None:
+    def __init__(self, key: bytes, purpose: bytes = WEBHOOK_SECRET_PURPOSE) -> None:
         self._aead = AESGCM(key)
-        self._context = context
+        self._purpose = purpose
 
     def seal(self, plain: str) -> str:
         """``sealed:v1:<base64(nonce | ciphertext+tag)>``; a fresh nonce every time."""
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, plain.encode(), self._context)
+        sealed = self._aead.encrypt(nonce, plain.encode(), self._purpose)
         return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
     def open(self, stored: str) -> str:
@@ -60,4 +61,4 @@ class SecretBox:
             return stored
         raw = base64.urlsafe_b64decode(stored[len(SEALED_PREFIX) :])
         nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
-        return self._aead.decrypt(nonce, sealed, self._context).decode()
+        return self._aead.decrypt(nonce, sealed, self._purpose).decode()
