@@ -23,11 +23,12 @@ MessageHandler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """One record to produce: topic, key and value bytes, optional headers."""
+    """One record to produce: topic, key and value bytes (None: a tombstone), optional
+    headers."""
 
     topic: str
     key: str
-    value: bytes
+    value: bytes | None
     headers: Headers = field(default_factory=list)
 
 
