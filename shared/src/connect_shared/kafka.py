@@ -59,6 +59,11 @@ class DurableProducer:
         )
 
     @property
+    def timeout_seconds(self) -> float:
+        """How long a send waits for acknowledgements before it counts as failed."""
+        return self._timeout
+
+    @property
     def raw(self) -> AIOKafkaProducer:
         """The underlying aiokafka producer (for readiness checks)."""
         return self._producer

@@ -149,6 +149,11 @@ class StateStore:
         """The Redis client the view lives in."""
         return self._redis
 
+    @property
+    def produce_timeout_seconds(self) -> float:
+        """How long a write waits for Kafka's acknowledgement before it answers 503."""
+        return self._producer.timeout_seconds
+
     async def put(self, *records: StateRecord, also: Sequence[OutgoingMessage] = ()) -> None:
         """Make ``records`` durable on Kafka together with ``also`` (e.g. events), then apply
         them to Redis. Raises ``Unavailable`` (503) if Kafka does not acknowledge."""

@@ -35,6 +35,7 @@ from connect_shared.kafka import OutgoingMessage
 from connect_shared.state import StateRecord, StateStore, record_key, write_guard_key
 
 LEASE_SECONDS = 30.0
+LEASE_PER_PRODUCE_TIMEOUT = 3
 DELETED = "deleted"
 
 # KEYS: the record hash, its write guard. ARGV: version read, claim, lease ms.
@@ -81,8 +82,13 @@ class LostRace(Conflict):
 class VersionedWriter:
     """Writes changes of existing records only if they are still at the version read."""
 
-    def __init__(self, store: StateStore, lease_seconds: float = LEASE_SECONDS) -> None:
+    def __init__(self, store: StateStore, lease_seconds: float | None = None) -> None:
         self._store = store
+        if lease_seconds is None:
+            # Outlast a send that timed out but may still land (see the module docstring).
+            lease_seconds = max(
+                LEASE_SECONDS, LEASE_PER_PRODUCE_TIMEOUT * store.produce_timeout_seconds
+            )
         self._lease_ms = int(lease_seconds * 1000)
         redis: Redis = store.redis
         self._claim = redis.register_script(_CLAIM_SCRIPT)
