@@ -4,11 +4,15 @@ with the current status, and the final connection reflects every 2xx."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 
+from connect_shared.state import write_guard_key
 from tests.issuer.helpers import Org, attrs
+from tests.support.ports import redis_url
 from tests.support.races import TRIALS, at_once, lost_with_status, won
 
 pytestmark = pytest.mark.e2e
@@ -93,3 +97,25 @@ async def test_deactivate_by_both_sides_at_once_answers_one_200_and_one_409(
         assert lost_with_status(loser, {"active", "inactive"}), loser.body
         assert (await _final(source, cxn))["status"] == "inactive"
         assert (await source.api.post(f"{CONNECTIONS}/{cxn}/reactivate")).status == 200
+
+
+async def test_a_guard_left_by_a_crashed_writer_refuses_changes_only_until_its_lease_ends(
+    new_org: Any,
+) -> None:
+    source, destination = new_org("src"), new_org("dst")
+    cxn = await _pending(source, destination)
+    # What a process leaves behind when it dies between claiming and writing (lease shortened).
+    redis = Redis.from_url(redis_url())
+    try:
+        await redis.set(write_guard_key(cxn), "claim-of-a-dead-process", px=1500)
+        refused = await destination.api.post(f"{CONNECTIONS}/{cxn}/accept")
+        assert lost_with_status(refused, {"pending"}), refused.body
+        async with asyncio.timeout(10):
+            while (
+                reply := await destination.api.post(f"{CONNECTIONS}/{cxn}/accept")
+            ).status == 409:
+                await asyncio.sleep(0.1)
+    finally:
+        await redis.aclose()
+    assert reply.status == 200, reply.body
+    assert (await _final(source, cxn))["status"] == "active"
