@@ -6,8 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aiohttp import web
 
-from tests.notifier.sink import create_webhook, publish, token_event, wait_for_log
+from tests.notifier.sink import (
+    Received,
+    Sink,
+    create_webhook,
+    publish,
+    token_event,
+    wait_for_log,
+)
 from tests.support.kafka import read_topic
 from tests.support.races import TRIALS, at_once, lost_with_status, won
 
@@ -123,3 +131,32 @@ async def test_resend_of_an_event_the_webhook_is_not_subscribed_to_is_422(
     patched = await api.patch(f"/webhooks/{narrow}", _attributes(**{"enabled-events": ["*"]}))
     assert patched.status == 200
     assert (await api.post(f"/webhooks/{narrow}/events/{event_id}/resend")).status == 202
+
+
+async def test_auto_disable_after_410_spares_a_webhook_repointed_meanwhile(
+    org_factory: Any, client: Any
+) -> None:
+    org = org_factory("wh-race-disable")
+    api = client(org["api-key"])
+    healthy = await Sink().start()
+    hooks: dict[str, str] = {}
+
+    async def gone_after_repoint(received: Received) -> web.StreamResponse:
+        # The user points the webhook at a working endpoint while the old one answers 410.
+        reply = await api.patch(f"/webhooks/{hooks['repointed']}", _attributes(url=healthy.url))
+        assert reply.status == 200, reply.body
+        return web.Response(status=410)
+
+    gone = await Sink(gone_after_repoint).start()
+    try:
+        hooks["repointed"] = (await create_webhook(api, gone.url))["id"]
+        (first,) = await publish(token_event(org["id"]))
+        await wait_for_log(api, hooks["repointed"], first, lambda entries: len(entries) > 0)
+        (second,) = await publish(token_event(org["id"]))
+        await healthy.wait_for(lambda got: any(r.event_id == second for r in got), timeout=15)
+        await wait_for_log(api, hooks["repointed"], second, lambda entries: len(entries) > 0)
+        final = (await api.get(f"/webhooks/{hooks['repointed']}")).data["attributes"]
+        assert final["status"] == "enabled" and final["url"] == healthy.url
+    finally:
+        await gone.stop()
+        await healthy.stop()
