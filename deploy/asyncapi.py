@@ -49,7 +49,7 @@ CHANNELS: dict[str, tuple[str, str, type[BaseModel], bool]] = {
     "topic_state": (
         "Internal. Compacted entity log: every entity write (organizations, keys, connections, "
         "objects, tokens, webhooks, workflows) before it reaches the Redis view, which is "
-        "rebuilt from here.",
+        "rebuilt from here. A delete is a tombstone: a null value keyed by the entity id.",
         "entity id",
         StateRecord,
         False,

@@ -42,13 +42,14 @@ def test_malformed_setting_stops_the_service_and_names_the_setting(
 
 
 SECRET_SETTINGS = {
-    "issuer": ["ISSUER_DASHBOARD_SESSION_SECRET"],
+    "issuer": ["ISSUER_DASHBOARD_SESSION_SECRET", "ISSUER_INGEST_SECRETS_KEY"],
     "redeemer": ["REDEEMER_DASHBOARD_SESSION_SECRET"],
     "notifier": ["NOTIFIER_DASHBOARD_SESSION_SECRET", "NOTIFIER_SECRETS_KEY"],
 }
 OWN_VALUES = {
     "DASHBOARD_SESSION_SECRET": "an-operator-chosen-session-secret-0123456789",
     "SECRETS_KEY": base64.b64encode(b"k" * 32).decode(),
+    "INGEST_SECRETS_KEY": base64.b64encode(b"i" * 32).decode(),
 }
 
 

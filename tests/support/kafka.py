@@ -68,3 +68,27 @@ def event_named(name: str, **attributes: str) -> Callable[[dict[str, Any]], bool
         return attrs.get("name") == name and all(attrs.get(k) == v for k, v in attributes.items())
 
     return check
+
+
+async def read_topic(topic: str, timeout: float = 20.0) -> list[tuple[str, bytes | None]]:
+    """Every ``(key, value)`` of ``topic`` from the beginning to its current end, raw (a
+    tombstone has the value None)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        cluster = await consumer._client.fetch_all_metadata()
+        numbers = sorted(cluster.partitions_for_topic(topic) or set())
+        partitions = [TopicPartition(topic, p) for p in numbers]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        found: list[tuple[str, bytes | None]] = []
+        async with asyncio.timeout(timeout):
+            while True:
+                positions = [await consumer.position(tp) for tp in partitions]
+                if all(pos >= ends[tp] for pos, tp in zip(positions, partitions, strict=True)):
+                    return found
+                for messages in (await consumer.getmany(timeout_ms=500)).values():
+                    found += [(m.key.decode() if m.key else "", m.value) for m in messages]
+    finally:
+        await consumer.stop()

@@ -63,11 +63,12 @@ def make_admin(settings: KafkaSettings, client_id: str, **overrides: Any) -> AIO
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """One record to produce: topic, key and value bytes, optional headers."""
+    """One record to produce: topic, key and value bytes (None: a tombstone), optional
+    headers."""
 
     topic: str
     key: str
-    value: bytes
+    value: bytes | None
     headers: Headers = field(default_factory=list)
 
 
@@ -95,6 +96,11 @@ class DurableProducer:
             compression_type=None,
             request_timeout_ms=int(self._timeout * 1000),
         )
+
+    @property
+    def timeout_seconds(self) -> float:
+        """How long a send waits for acknowledgements before it counts as failed."""
+        return self._timeout
 
     @property
     def raw(self) -> AIOKafkaProducer:

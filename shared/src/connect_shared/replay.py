@@ -3,7 +3,8 @@
 Redis is a view. When its marker key is missing (first start, FLUSHALL, a lost Redis) the
 services answer 503 and one of them replays the compacted state topic from the beginning;
 a follower in a consumer group also re-applies every write so a process that died between
-its Kafka write and its Redis write leaves no gap.
+its Kafka write and its Redis write leaves no gap. Both apply tombstones (null values) as
+deletes, and applying a write frees the compare-and-set guard it was made under.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -
         while remaining:
             batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
             for tp, messages in batches.items():
-                parsed = [p for m in messages if (p := _parse_state_message(m)) is not None]
+                parsed = [p for m in messages if (p := parse_state_message(m)) is not None]
                 await store.apply_many(parsed)
                 count += len(messages)
                 if messages and messages[-1].offset + 1 >= ends[tp]:
@@ -128,17 +129,23 @@ class ViewGuardian:
                 await self._task
 
 
-def _parse_state_message(
+def parse_state_message(
     message: ConsumerRecord[bytes, bytes],
 ) -> tuple[StateRecord, Delivered] | None:
+    """The state write carried by one ``connect.state`` message: a null value is a tombstone
+    (the delete of the record named by the key). None for a message that names no record."""
+    where = Delivered(message.topic, message.partition, message.offset)
     if message.value is None:
-        return None
+        if not message.key:
+            log.error("tombstone without a key skipped", extra={"offset": message.offset})
+            return None
+        return StateRecord.tombstone(message.key.decode()), where
     try:
         record = StateRecord.model_validate(jsonutil.loads(message.value))
     except ValueError:
         log.error("unreadable state record skipped", extra={"offset": message.offset})
         return None
-    return record, Delivered(message.topic, message.partition, message.offset)
+    return record, where
 
 
 class StateFollower(ConsumerWorker):
@@ -163,7 +170,7 @@ class StateFollower(ConsumerWorker):
             parsed
             for records in batches.values()
             for message in records
-            if (parsed := _parse_state_message(message)) is not None
+            if (parsed := parse_state_message(message)) is not None
         ]
         delay = 0.2
         while True:

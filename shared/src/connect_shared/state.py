@@ -8,9 +8,13 @@ small and rebuilt as a whole):
   ``lookups`` (JSON maps, so a later write or a delete can undo them).
 * index sorted sets named by the record (e.g. ``idx:connection:org_1``), scored by time.
 * lookup strings named by the record (e.g. ``lk:api-key:<sha256>``) for unique secondary keys.
+* ``guard:write:{id}`` strings: the compare-and-set guard of :mod:`connect_shared.versioned`.
 
 A write is applied to Redis only when its Kafka offset is newer than the stored one, so the
 direct write and a replay can race in any order and the view still ends on the newest state.
+The offset is therefore also the record's version. A delete is a Kafka tombstone (null value,
+keyed by id): compaction drops the record's earlier bodies, and applying it empties the view's
+record but keeps its offset, so an older write replayed later cannot bring it back.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio import Redis
@@ -29,12 +34,28 @@ from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
 
 log = logging.getLogger(__name__)
 
+ValueT = TypeVar("ValueT")
+
 VIEW_READY_KEY = "connect:view-ready"
 APPLY_ATTEMPTS = 5
 
+# KEYS: the record hash, its write guard. ARGV: offset, body, deleted, indexes, lookups, id,
+# the claim of the write guard this write was made under ('' for none).
 _APPLY_SCRIPT = """
+local function release()
+  -- The write (or a newer one) is in the view now, so its guard may go: a writer that read the
+  -- older version can no longer win. A delete frees any guard, as nothing can follow it.
+  if ARGV[3] == '1' then
+    redis.call('DEL', KEYS[2])
+  elseif ARGV[7] ~= '' and redis.call('GET', KEYS[2]) == ARGV[7] then
+    redis.call('DEL', KEYS[2])
+  end
+end
 local current = redis.call('HGET', KEYS[1], 'offset')
-if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+if current and tonumber(current) >= tonumber(ARGV[1]) then
+  release()
+  return 0
+end
 local old_indexes = redis.call('HGET', KEYS[1], 'indexes')
 if old_indexes then
   for name, _ in pairs(cjson.decode(old_indexes)) do redis.call('ZREM', name, ARGV[6]) end
@@ -45,18 +66,22 @@ if old_lookups then
 end
 if ARGV[3] == '1' then
   redis.call('HSET', KEYS[1], 'offset', ARGV[1], 'body', '', 'indexes', '{}', 'lookups', '{}')
+  release()
   return 1
 end
 redis.call('HSET', KEYS[1], 'offset', ARGV[1], 'body', ARGV[2], 'indexes', ARGV[4],
            'lookups', ARGV[5])
 for name, score in pairs(cjson.decode(ARGV[4])) do redis.call('ZADD', name, score, ARGV[6]) end
 for name, value in pairs(cjson.decode(ARGV[5])) do redis.call('SET', name, value) end
+release()
 return 1
 """
 
 
 class StateRecord(BaseModel):
-    """One entity write as it travels on ``connect.state``."""
+    """One entity write as it travels on ``connect.state``.
+
+    A ``deleted`` record travels as a tombstone (null value), never with its body."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -66,6 +91,22 @@ class StateRecord(BaseModel):
     indexes: dict[str, float] = Field(default_factory=dict)
     lookups: dict[str, str] = Field(default_factory=dict)
     deleted: bool = False
+    claim: str | None = Field(
+        None, description="The write guard this write was made under; applying it frees it."
+    )
+
+    @classmethod
+    def tombstone(cls, record_id: str, kind: str = "") -> StateRecord:
+        """The delete of ``record_id`` (a null-valued message on the topic)."""
+        return cls(id=record_id, kind=kind, deleted=True)
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[ValueT]):
+    """A value read from the view with the version (Kafka offset) it was read at."""
+
+    value: ValueT
+    version: int
 
 
 def _apply_args(record: StateRecord, where: Delivered) -> list[Any]:
@@ -76,12 +117,22 @@ def _apply_args(record: StateRecord, where: Delivered) -> list[Any]:
         jsonutil.dumps(record.indexes),
         jsonutil.dumps(record.lookups),
         record.id,
+        record.claim or "",
     ]
 
 
 def record_key(record_id: str) -> str:
     """The Redis hash holding one record."""
     return f"rec:{record_id}"
+
+
+def write_guard_key(record_id: str) -> str:
+    """The compare-and-set guard of one record (see :mod:`connect_shared.versioned`)."""
+    return f"guard:write:{record_id}"
+
+
+def _keys(record_id: str) -> list[str]:
+    return [record_key(record_id), write_guard_key(record_id)]
 
 
 class StateStore:
@@ -97,6 +148,11 @@ class StateStore:
     def redis(self) -> Redis:
         """The Redis client the view lives in."""
         return self._redis
+
+    @property
+    def produce_timeout_seconds(self) -> float:
+        """How long a write waits for Kafka's acknowledgement before it answers 503."""
+        return self._producer.timeout_seconds
 
     async def put(self, *records: StateRecord, also: Sequence[OutgoingMessage] = ()) -> None:
         """Make ``records`` durable on Kafka together with ``also`` (e.g. events), then apply
@@ -140,17 +196,27 @@ class StateStore:
     async def _apply_pipelined(self, writes: Sequence[tuple[StateRecord, Delivered]]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
             for record, where in writes:
-                pipe.evalsha(self._apply.sha, 1, record_key(record.id), *_apply_args(record, where))
+                pipe.evalsha(self._apply.sha, 2, *_keys(record.id), *_apply_args(record, where))
             await pipe.execute()
 
     def message(self, record: StateRecord) -> OutgoingMessage:
-        """The Kafka message for ``record`` (keyed by id, so compaction keeps the newest)."""
+        """The Kafka message for ``record`` (keyed by id, so compaction keeps the newest); a
+        delete is a tombstone, so no copy of the deleted body stays on the topic."""
+        if record.deleted:
+            return OutgoingMessage(self._topic, record.id, None)
         return OutgoingMessage(self._topic, record.id, jsonutil.dumps(record.model_dump()))
 
     async def apply(self, record: StateRecord, where: Delivered) -> bool:
         """Apply one durable write to Redis unless a newer one is already there."""
-        applied = await self._apply(keys=[record_key(record.id)], args=_apply_args(record, where))
+        applied = await self._apply(keys=_keys(record.id), args=_apply_args(record, where))
         return bool(applied)
+
+    async def read(self, record_id: str) -> Versioned[dict[str, Any]] | None:
+        """The stored body of ``record_id`` with its version, or None if absent or deleted."""
+        offset, raw = await self._redis.hmget(record_key(record_id), ["offset", "body"])
+        if not raw or offset is None:
+            return None
+        return Versioned(jsonutil.loads(raw), int(offset))
 
     async def get(self, record_id: str) -> dict[str, Any] | None:
         """The stored body of ``record_id``, or None if absent or deleted."""

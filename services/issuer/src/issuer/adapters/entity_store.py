@@ -1,8 +1,9 @@
 """Typed reads and durable writes of the issuer's entities over the shared ``StateStore``.
 
 Writes go to ``connect.state`` together with their events (one ``put``: Kafka acknowledges
-all of them or none is applied to Redis); reads come from the Redis view, several bodies per
-round trip.
+all of them or none is applied to Redis); a change of an existing record is a compare-and-set
+against the version it was read at (``put_if``). Reads come from the Redis view, several
+bodies per round trip.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from connect_shared.records import (
     ShareTokenRecord,
     SourceObjectRecord,
 )
-from connect_shared.state import StateRecord, StateStore
+from connect_shared.state import StateRecord, StateStore, Versioned
+from connect_shared.versioned import StatusOf, VersionedWriter, status_field
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
@@ -34,6 +36,7 @@ class EntityStore:
     def __init__(self, state: StateStore, events_topic: str) -> None:
         self._state = state
         self._events_topic = events_topic
+        self._writer = VersionedWriter(state)
 
     @property
     def redis(self) -> Redis:
@@ -53,6 +56,29 @@ class EntityStore:
         """Write ``records`` and ``(key, event)`` pairs durably (503 if Kafka does not ack)."""
         messages = [self.event_message(key, event) for key, event in events]
         await self._state.put(*records, also=[*messages, *also])
+
+    async def put_if(
+        self,
+        record: StateRecord,
+        version: int,
+        *,
+        noun: str,
+        status_of: StatusOf = status_field,
+        events: Sequence[tuple[str, Event]] = (),
+    ) -> None:
+        """Write ``record`` with its events only if it is still at ``version`` (409 otherwise,
+        with the current status in ``meta``; 503 if Kafka does not ack)."""
+        messages = [self.event_message(key, event) for key, event in events]
+        await self._writer.put(record, version, noun=noun, status_of=status_of, also=messages)
+
+    async def read(
+        self, model: type[RecordT], record_id: str, prefix: str
+    ) -> Versioned[RecordT] | None:
+        """One record with the version it was read at (None if absent or misnamed)."""
+        if not record_id.startswith(prefix):
+            return None
+        found = await self._state.read(record_id)
+        return Versioned(model.model_validate(found.value), found.version) if found else None
 
     async def _one(self, model: type[RecordT], record_id: str, prefix: str) -> RecordT | None:
         if not record_id.startswith(prefix):

@@ -15,6 +15,7 @@ from connect_shared.records import (
     connection_index,
     connection_state,
 )
+from connect_shared.state import Versioned
 from connect_shared.views import connection_resource
 from issuer.adapters.entity_store import EntityStore
 from issuer.domain import connections as rules
@@ -50,41 +51,47 @@ class ConnectionUseCases:
         await self._save(connection, "created")
         return connection
 
+    async def _current(self, org_id: str, connection_id: str) -> Versioned[ConnectionRecord]:
+        found = await self._store.read(ConnectionRecord, connection_id, "cxn_")
+        if found is None or not rules.is_side(found.value, org_id):
+            raise NotFound("No such connection.")
+        return found
+
     async def get(self, org_id: str, connection_id: str) -> ConnectionRecord:
         """A connection ``org_id`` is a side of; 404 for anyone else."""
-        connection = await self._store.connection(connection_id)
-        if connection is None or not rules.is_side(connection, org_id):
-            raise NotFound("No such connection.")
-        return connection
+        return (await self._current(org_id, connection_id)).value
+
+    # Every change below is a compare-and-set against the version read: a concurrent change
+    # that wins first makes this one 409 (contract: "Races").
 
     async def accept(self, org_id: str, connection_id: str) -> ConnectionRecord:
         """The destination accepts: ``pending`` -> ``active``."""
-        connection = await self.get(org_id, connection_id)
-        moved = rules.accept(connection, org_id, self._clock())
-        await self._save(moved, "activated")
+        read = await self._current(org_id, connection_id)
+        moved = rules.accept(read.value, org_id, self._clock())
+        await self._save(moved, "activated", read.version)
         return moved
 
     async def deactivate(self, org_id: str, connection_id: str) -> ConnectionRecord:
         """Either side: ``pending``/``active`` -> ``inactive``."""
-        connection = await self.get(org_id, connection_id)
-        moved = rules.deactivate(connection, org_id, self._clock())
-        await self._save(moved, "deactivated")
+        read = await self._current(org_id, connection_id)
+        moved = rules.deactivate(read.value, org_id, self._clock())
+        await self._save(moved, "deactivated", read.version)
         return moved
 
     async def reactivate(self, org_id: str, connection_id: str) -> ConnectionRecord:
         """The source: ``inactive`` -> ``pending`` (the destination accepts again)."""
-        connection = await self.get(org_id, connection_id)
-        moved = rules.reactivate(connection, org_id, self._clock())
-        await self._save(moved, None)
+        read = await self._current(org_id, connection_id)
+        moved = rules.reactivate(read.value, org_id, self._clock())
+        await self._save(moved, None, read.version)
         return moved
 
     async def update_sharing(
         self, org_id: str, connection_id: str, settings: dict[str, SharingLevel]
     ) -> ConnectionRecord:
         """The source sets per-field sharing levels."""
-        connection = await self.get(org_id, connection_id)
-        updated = rules.update_sharing(connection, org_id, settings, self._clock())
-        await self._save(updated, None)
+        read = await self._current(org_id, connection_id)
+        updated = rules.update_sharing(read.value, org_id, settings, self._clock())
+        await self._save(updated, None, read.version)
         return updated
 
     async def listing(
@@ -94,7 +101,10 @@ class ConnectionUseCases:
         load = self._store.loader(ConnectionRecord, where.keeps)
         return await paginate(self._store.redis, [connection_index(org_id)], page, load)
 
-    async def _save(self, connection: ConnectionRecord, what: str | None) -> None:
+    async def _save(
+        self, connection: ConnectionRecord, what: str | None, version: int | None = None
+    ) -> None:
+        """Write ``connection`` (new, or changed from ``version``) with its events."""
         events: list[tuple[str, Event]] = []
         if what is not None:
             now = self._clock()
@@ -114,5 +124,8 @@ class ConnectionUseCases:
                     connection.destination_organization_id,
                 )
             ]
-        score = epoch_ms(parse_iso(connection.created_at))
-        await self._store.put(connection_state(connection, score), events=events)
+        record = connection_state(connection, epoch_ms(parse_iso(connection.created_at)))
+        if version is None:
+            await self._store.put(record, events=events)
+        else:
+            await self._store.put_if(record, version, noun="connection", events=events)

@@ -8,13 +8,14 @@ source) and active. Other organizations' workflows are 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from connect_shared.clock import iso
 from connect_shared.errors import NotFound, Unprocessable
 from connect_shared.events import EVENT_NAMES
 from connect_shared.ids import new_id
 from connect_shared.pagination import Page, PageRequest, paginate
-from connect_shared.state import StateRecord, StateStore
+from connect_shared.state import StateRecord, StateStore, Versioned
 from connect_shared.workflows import (
     TRIGGERS_BY_ACTION,
     WorkflowAction,
@@ -58,6 +59,11 @@ def check_trigger(trigger: WorkflowTrigger, action: WorkflowAction) -> None:
         )
 
 
+def workflow_status(body: dict[str, Any]) -> str:
+    """What a lost race reports as the workflow's current ``status``."""
+    return "enabled" if body.get("enabled") else "disabled"
+
+
 class WorkflowUseCases:
     """Definitions in ``connect.state`` (kind ``workflow``), listed per organization."""
 
@@ -97,20 +103,24 @@ class WorkflowUseCases:
         await self._entities.put(workflow_state(workflow))
         return workflow
 
+    async def _current(self, org_id: str, workflow_id: str) -> Versioned[WorkflowRecord]:
+        found = await self._entities.read(WorkflowRecord, workflow_id, "wfl_")
+        if found is None or found.value.organization_id != org_id:
+            raise NotFound("No such workflow.")
+        return found
+
     async def get(self, org_id: str, workflow_id: str) -> WorkflowRecord:
         """One of the organization's workflows; 404 for anything else."""
-        body = await self._state.get(workflow_id) if workflow_id.startswith("wfl_") else None
-        workflow = WorkflowRecord.model_validate(body) if body else None
-        if workflow is None or workflow.organization_id != org_id:
-            raise NotFound("No such workflow.")
-        return workflow
+        return (await self._current(org_id, workflow_id)).value
 
     async def update(
         self, org_id: str, workflow_id: str, changes: WorkflowChanges
     ) -> WorkflowRecord:
         """Apply ``changes``; a changed trigger or action is checked like a new one (an
-        unchanged connection is not re-checked, so a rename never fails on it)."""
-        workflow = await self.get(org_id, workflow_id)
+        unchanged connection is not re-checked, so a rename never fails on it). A compare-and-set
+        against the version read: a concurrent change that won first makes this 409."""
+        read = await self._current(org_id, workflow_id)
+        workflow = read.value
         trigger = changes.trigger or workflow.trigger
         action = changes.action or workflow.action
         if changes.trigger is not None or changes.action is not None:
@@ -126,13 +136,17 @@ class WorkflowUseCases:
                 "updated_at": iso(self._clock()),
             }
         )
-        await self._entities.put(workflow_state(updated))
+        await self._put_if(workflow_state(updated), read.version)
         return updated
 
     async def delete(self, org_id: str, workflow_id: str) -> None:
-        """Remove the workflow (its run log stays in the state log, unlisted)."""
-        workflow = await self.get(org_id, workflow_id)
-        await self._entities.put(StateRecord(id=workflow.id, kind="workflow", deleted=True))
+        """Remove the workflow with a tombstone (its run log stays in the state log, unlisted);
+        409 if it changed since it was read."""
+        read = await self._current(org_id, workflow_id)
+        await self._put_if(StateRecord.tombstone(read.value.id, "workflow"), read.version)
+
+    async def _put_if(self, record: StateRecord, version: int) -> None:
+        await self._entities.put_if(record, version, noun="workflow", status_of=workflow_status)
 
     async def listing(self, org_id: str, page: PageRequest) -> Page[WorkflowRecord]:
         """The organization's workflows, newest first."""

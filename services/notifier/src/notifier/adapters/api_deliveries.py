@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from aiohttp import web
 
-from connect_shared.errors import BadRequest, Conflict, NotFound
-from connect_shared.http.keys import principal
+from connect_shared.errors import BadRequest
 from connect_shared.http.responses import json_response
-from connect_shared.ids import has_prefix
 from connect_shared.jsonapi import document, resource
 from notifier.adapters.api_webhooks import BASE, _notifier, _owned
+from notifier.adapters.resending import resend
 from notifier.adapters.views import attempt_resource
 
 DEFAULT_PAGE = 50
@@ -50,19 +47,11 @@ async def list_attempts(request: web.Request) -> web.Response:
 
 
 async def resend_event(request: web.Request) -> web.Response:
-    """202: the event is delivered again from attempt 1 (same event id, same bytes)."""
-    notifier = _notifier(request)
+    """202: the event is delivered again from attempt 1 (same event id, same bytes); 422 for
+    an event the webhook is not subscribed to."""
     webhook = await _owned(request)
     event_id = request.match_info["event_id"]
-    if not has_prefix(event_id, "evt_"):
-        raise NotFound("No such event.")
-    if webhook.status != "enabled":
-        raise Conflict("The webhook is disabled; enable it before resending.")
-    org_id = principal(request).organization_id
-    delivery_id = await notifier.queue.resend(webhook.id, event_id, org_id, int(time.time() * 1000))
-    if delivery_id is None:
-        raise NotFound("No such event.")
-    notifier.dispatcher.wake()
+    delivery_id = await resend(_notifier(request), webhook, event_id)
     attributes = {"event-id": event_id, "webhook-id": webhook.id, "status": "scheduled"}
     return json_response(
         document(resource("webhook-delivery", delivery_id, attributes)), status=202

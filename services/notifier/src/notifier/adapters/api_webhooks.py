@@ -13,6 +13,7 @@ from connect_shared.http.idempotency import holds_secret
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.jsonapi import document, parse_attributes
+from connect_shared.state import Versioned
 from notifier.adapters.api_models import RotateMeta, WebhookCreate, WebhookUpdate
 from notifier.adapters.guard import registration_refusal
 from notifier.adapters.views import webhook_resource
@@ -32,12 +33,17 @@ async def _check_url(notifier: Notifier, url: str) -> None:
         raise Unprocessable(f"'url': {refusal}.", pointer=attribute_pointer("url"))
 
 
-async def _owned(request: web.Request) -> WebhookRecord:
+async def _owned_at(request: web.Request) -> Versioned[WebhookRecord]:
+    """The caller's webhook with the version a change of it is made against (404 otherwise)."""
     org_id = principal(request).organization_id
-    webhook = await _notifier(request).webhooks.get_for(org_id, request.match_info["id"])
-    if webhook is None:
+    found = await _notifier(request).webhooks.read_for(org_id, request.match_info["id"])
+    if found is None:
         raise NotFound("No such webhook.")
-    return webhook
+    return found
+
+
+async def _owned(request: web.Request) -> WebhookRecord:
+    return (await _owned_at(request)).value
 
 
 async def _reserve_room(notifier: Notifier, org_id: str, webhook_id: str) -> None:
@@ -63,7 +69,7 @@ async def create_webhook(request: web.Request) -> web.Response:
         webhook = set_status(webhook, "disabled", utcnow())
     await _reserve_room(notifier, org_id, webhook.id)
     try:
-        await notifier.webhooks.save(webhook)
+        await notifier.webhooks.create(webhook)
     finally:
         await notifier.webhooks.release(org_id, webhook.id)
     return json_response(
@@ -86,9 +92,11 @@ async def get_webhook(request: web.Request) -> web.Response:
 
 
 async def update_webhook(request: web.Request) -> web.Response:
-    """Change url, enabled-events or status; enabling forgets the failure streak."""
+    """Change url, enabled-events or status; enabling forgets the failure streak. 409 when
+    another change of the webhook won first."""
     notifier = _notifier(request)
-    webhook = await _owned(request)
+    read = await _owned_at(request)
+    webhook = read.value
     attributes, _ = await read_document(request)
     body = parse_attributes(WebhookUpdate, attributes)
     now = utcnow()
@@ -103,16 +111,17 @@ async def update_webhook(request: web.Request) -> web.Response:
         updated = set_status(updated, body.status, now)
     if updated != webhook:
         updated = updated.model_copy(update={"updated_at": iso(now)})
-        await notifier.webhooks.save(updated)
+        await notifier.webhooks.change(updated, read.version)
         if updated.status == "enabled" and webhook.status != "enabled":
             await notifier.queue.reset_health(webhook.id)
     return json_response(document(webhook_resource(updated)))
 
 
 async def delete_webhook(request: web.Request) -> web.Response:
-    """204; its pending deliveries are dropped."""
-    webhook = await _owned(request)
-    await _notifier(request).webhooks.delete(webhook)
+    """204 (a tombstone on ``connect.state``); its pending deliveries are dropped. 409 when
+    another change of the webhook won first."""
+    read = await _owned_at(request)
+    await _notifier(request).webhooks.delete(read.value.id, read.version)
     return web.Response(status=204)
 
 
@@ -120,7 +129,7 @@ async def rotate_webhook_secret(request: web.Request) -> web.Response:
     """A new secret (shown this once); older ones keep signing for ``expires-in-seconds``."""
     holds_secret(request)
     notifier = _notifier(request)
-    webhook = await _owned(request)
+    read = await _owned_at(request)
     attributes, meta = await read_document(request)
     if attributes:
         raise Unprocessable("rotate-secret takes no attributes.", pointer="/data/attributes")
@@ -130,8 +139,8 @@ async def rotate_webhook_secret(request: web.Request) -> web.Response:
         first = exc.errors()[0]
         location = "/".join(str(p) for p in first["loc"])
         raise Unprocessable(f"'{location}': {first['msg']}.", pointer=f"/meta/{location}") from exc
-    rotated = rotate_secret(webhook, rotate.expires_in_seconds, utcnow())
-    await notifier.webhooks.save(rotated)
+    rotated = rotate_secret(read.value, rotate.expires_in_seconds, utcnow())
+    await notifier.webhooks.change(rotated, read.version)
     expiring = [s.expires_at_ms for s in rotated.secrets[1:] if s.expires_at_ms is not None]
     until = iso(datetime.fromtimestamp(max(expiring) / 1000, UTC)) if expiring else None
     return json_response(

@@ -226,10 +226,11 @@ class Dispatcher:
         if state == "dead":
             DEAD_LETTERS.inc()
         if outcome.kind == "gone":
-            await self._disabler.disable(webhook.id, "the endpoint answered 410 Gone", "gone")
+            gone = "the endpoint answered 410 Gone"
+            await self._disabler.disable(webhook.id, gone, "gone", webhook.url)
         elif failing_too_long(finished.failing_since_ms, end, self._limits.auto_disable_seconds):
             reason = "failing without a success for too long"
-            await self._disabler.disable(webhook.id, reason, "failing")
+            await self._disabler.disable(webhook.id, reason, "failing", webhook.url)
 
     async def _wait(self, event: asyncio.Event) -> None:
         with contextlib.suppress(TimeoutError):

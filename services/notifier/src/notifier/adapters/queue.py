@@ -160,6 +160,13 @@ class DeliveryQueue:
             for owned, since, streak in replies
         ]
 
+    async def event_name(self, event_id: str, org_id: str) -> str | None:
+        """The name of a kept event of ``org_id`` (None when unknown or another org's)."""
+        org, name = await self._redis.hmget(event_key(event_id), ["org", "name"])
+        if org is None or name is None or _text(org) != org_id:
+            return None
+        return _text(name)
+
     async def resend(self, webhook_id: str, event_id: str, org_id: str, due_ms: int) -> str | None:
         """Schedule ``event_id`` to ``webhook_id`` again as a fresh delivery (attempt 1).
 

@@ -1,4 +1,9 @@
-"""Webhooks on ``connect.state`` (kind ``webhook``) with their Redis view, indexed per org."""
+"""Webhooks on ``connect.state`` (kind ``webhook``) with their Redis view, indexed per org.
+
+Changes and deletes are compare-and-set writes against the version read
+(:mod:`connect_shared.versioned`); a delete is a tombstone, so neither the URL nor the sealed
+secret stays on the topic.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from typing import Any
 from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.secret_box import SecretBox
-from connect_shared.state import StateRecord, StateStore
+from connect_shared.state import StateRecord, StateStore, Versioned
+from connect_shared.versioned import VersionedWriter
 from notifier.domain.webhooks import WebhookRecord
 
 KIND = "webhook"
@@ -44,9 +50,8 @@ def _reservations(org_id: str) -> str:
     return f"webhook-creations:{org_id}"
 
 
-def webhook_state(webhook: WebhookRecord, box: SecretBox, *, deleted: bool = False) -> StateRecord:
-    """The state write of ``webhook`` with its secrets sealed (a delete drops it from its
-    index)."""
+def webhook_state(webhook: WebhookRecord, box: SecretBox) -> StateRecord:
+    """The state write of ``webhook`` with its secrets sealed."""
     score = float(epoch_ms(parse_iso(webhook.created_at)))
     body = webhook.model_dump(mode="json")
     for secret in body["secrets"]:
@@ -55,8 +60,7 @@ def webhook_state(webhook: WebhookRecord, box: SecretBox, *, deleted: bool = Fal
         id=webhook.id,
         kind=KIND,
         body=body,
-        indexes={} if deleted else {webhook_index(webhook.organization_id): score},
-        deleted=deleted,
+        indexes={webhook_index(webhook.organization_id): score},
     )
 
 
@@ -67,6 +71,7 @@ class WebhookStore:
         self._store = store
         self._box = box
         self._reserve = store.redis.register_script(_RESERVE)
+        self._writer = VersionedWriter(store)
 
     def _load(self, body: dict[str, Any]) -> WebhookRecord:
         for secret in body.get("secrets", []):
@@ -78,10 +83,20 @@ class WebhookStore:
         body = await self._store.get(webhook_id)
         return self._load(body) if body else None
 
+    async def read(self, webhook_id: str) -> Versioned[WebhookRecord] | None:
+        """Any organization's webhook with the version it was read at."""
+        found = await self._store.read(webhook_id) if webhook_id.startswith("wbh_") else None
+        return Versioned(self._load(found.value), found.version) if found else None
+
+    async def read_for(self, org_id: str, webhook_id: str) -> Versioned[WebhookRecord] | None:
+        """The webhook (with its version) if it belongs to ``org_id`` (others' are invisible)."""
+        found = await self.read(webhook_id)
+        return found if found is not None and found.value.organization_id == org_id else None
+
     async def get_for(self, org_id: str, webhook_id: str) -> WebhookRecord | None:
         """The webhook if it belongs to ``org_id`` (others' are invisible)."""
-        webhook = await self.get(webhook_id) if webhook_id.startswith("wbh_") else None
-        return webhook if webhook is not None and webhook.organization_id == org_id else None
+        found = await self.read_for(org_id, webhook_id)
+        return found.value if found is not None else None
 
     async def reserve(self, org_id: str, webhook_id: str, cap: int) -> bool:
         """Hold a place for a new webhook unless the organization has ``cap`` webhooks
@@ -122,10 +137,20 @@ class WebhookStore:
         found = await self.get_many(i for ids in ids_by_org.values() for i in ids)
         return {org: [found[i] for i in ids if i in found] for org, ids in ids_by_org.items()}
 
-    async def save(self, webhook: WebhookRecord, also: Sequence[OutgoingMessage] = ()) -> None:
-        """Write durably (with ``also``, e.g. an event), then update the view."""
-        await self._store.put(webhook_state(webhook, self._box), also=also)
+    async def create(self, webhook: WebhookRecord) -> None:
+        """Write a new webhook durably, then add it to the view."""
+        await self._store.put(webhook_state(webhook, self._box))
 
-    async def delete(self, webhook: WebhookRecord) -> None:
-        """Delete durably; pending deliveries are dropped when they come due."""
-        await self._store.put(webhook_state(webhook, self._box, deleted=True))
+    async def change(
+        self, webhook: WebhookRecord, version: int, also: Sequence[OutgoingMessage] = ()
+    ) -> None:
+        """Write a change (with ``also``, e.g. an event) if the webhook is still at
+        ``version``; ``LostRace`` (409, the current status in ``meta``) otherwise."""
+        await self._writer.put(
+            webhook_state(webhook, self._box), version, noun="webhook", also=also
+        )
+
+    async def delete(self, webhook_id: str, version: int) -> None:
+        """Delete with a tombstone if still at ``version`` (409 otherwise); pending deliveries
+        are dropped when they come due."""
+        await self._writer.put(StateRecord.tombstone(webhook_id, KIND), version, noun="webhook")

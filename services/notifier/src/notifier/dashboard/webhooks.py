@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aiohttp import web
@@ -11,12 +10,13 @@ from pydantic import ValidationError
 from connect_shared.clock import utcnow
 from connect_shared.errors import ApiError, Conflict, NotFound, Unprocessable, attribute_pointer
 from connect_shared.events import EVENT_NAMES
-from connect_shared.ids import has_prefix
 from connect_shared.jsonapi import parse_attributes
+from connect_shared.state import Versioned
 from connect_shared.web.forms import field_errors
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from notifier.adapters.api_models import DEFAULT_OLD_SECRET_SECONDS, RotateMeta, WebhookCreate
 from notifier.adapters.guard import registration_refusal
+from notifier.adapters.resending import resend as schedule_resend
 from notifier.bootstrap import NOTIFIER, Notifier
 from notifier.domain.webhooks import (
     ALL_EVENTS,
@@ -45,13 +45,17 @@ def _notifier(request: web.Request) -> Notifier:
     return request.config_dict[NOTIFIER]
 
 
-async def _owned(request: web.Request, viewer: Viewer) -> WebhookRecord:
-    found = await _notifier(request).webhooks.get_for(
+async def _owned_at(request: web.Request, viewer: Viewer) -> Versioned[WebhookRecord]:
+    found = await _notifier(request).webhooks.read_for(
         viewer.organization_id, request.match_info["id"]
     )
     if found is None:
         raise NotFound("No such webhook.")
     return found
+
+
+async def _owned(request: web.Request, viewer: Viewer) -> WebhookRecord:
+    return (await _owned_at(request, viewer)).value
 
 
 def _list_page(
@@ -104,7 +108,7 @@ async def create(request: web.Request) -> web.Response:
     webhook = new_webhook(
         viewer.organization_id, body.url, body.enabled_events, body.signature_format, now
     )
-    await notifier.webhooks.save(webhook)
+    await notifier.webhooks.create(webhook)
     context = {"title": "Webhook created", "webhook": webhook, "secret": webhook.secrets[0].value}
     return render(request, "webhook_secret.html", context, status=201)
 
@@ -131,7 +135,8 @@ async def detail(request: web.Request) -> web.Response:
 async def rotate(request: web.Request) -> web.Response:
     """A new secret, shown once; the old one keeps signing for the chosen time."""
     viewer = await require_session(request)
-    webhook = await _owned(request, viewer)
+    read = await _owned_at(request, viewer)
+    webhook = read.value
     raw = str(form(request).get("expires-in-seconds", DEFAULT_OLD_SECRET_SECONDS))
     try:
         meta = RotateMeta.model_validate({"expires-in-seconds": int(raw)})
@@ -139,7 +144,7 @@ async def rotate(request: web.Request) -> web.Response:
         notify(request, "error", "Choose when the old secret stops signing.")
         return redirect(f"{BASE}/{webhook.id}")
     rotated = rotate_secret(webhook, meta.expires_in_seconds, utcnow())
-    await _notifier(request).webhooks.save(rotated)
+    await _notifier(request).webhooks.change(rotated, read.version)
     context = {"title": "Secret rotated", "webhook": rotated, "secret": rotated.secrets[0].value}
     return render(request, "webhook_secret.html", context)
 
@@ -148,7 +153,8 @@ async def change_status(request: web.Request) -> web.Response:
     """Enable (forgetting the failure streak) or disable."""
     viewer = await require_session(request)
     notifier = _notifier(request)
-    webhook = await _owned(request, viewer)
+    read = await _owned_at(request, viewer)
+    webhook = read.value
     wanted: WebhookStatus
     match str(form(request).get("status", "")):
         case "enabled":
@@ -158,7 +164,7 @@ async def change_status(request: web.Request) -> web.Response:
         case _:
             raise Unprocessable("status must be enabled or disabled.")
     if wanted != webhook.status:
-        await notifier.webhooks.save(set_status(webhook, wanted, utcnow()))
+        await notifier.webhooks.change(set_status(webhook, wanted, utcnow()), read.version)
         if wanted == "enabled":
             await notifier.queue.reset_health(webhook.id)
     notify(request, "info", f"The webhook is {wanted}.")
@@ -168,23 +174,12 @@ async def change_status(request: web.Request) -> web.Response:
 async def resend(request: web.Request) -> web.Response:
     """Deliver one event again from attempt 1 (same event id, same bytes)."""
     viewer = await require_session(request)
-    notifier = _notifier(request)
     webhook = await _owned(request, viewer)
     event_id = request.match_info["event_id"]
     try:
-        if not has_prefix(event_id, "evt_"):
-            raise NotFound("No such event.")
-        if webhook.status != "enabled":
-            raise Conflict("The webhook is disabled; enable it before resending.")
-        now_ms = int(time.time() * 1000)
-        delivered = await notifier.queue.resend(
-            webhook.id, event_id, viewer.organization_id, now_ms
-        )
-        if delivered is None:
-            raise NotFound("That event is no longer kept for resending.")
-        notifier.dispatcher.wake()
+        await schedule_resend(_notifier(request), webhook, event_id)
         notify(request, "info", f"Event {event_id} is scheduled for delivery again.")
-    except (NotFound, Conflict) as error:
+    except (NotFound, Conflict, Unprocessable) as error:
         notify(request, "error", error.details)
     return redirect(f"{BASE}/{webhook.id}")
 
