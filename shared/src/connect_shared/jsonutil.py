@@ -35,15 +35,16 @@ _INT_RANGE_ERROR = "Integer exceeds 64-bit range"
 
 
 class JsonRejected(ValueError):
-    """Well-formed JSON that is refused: too deep or an integer too long.
+    """Well-formed JSON that is refused: too deep (``too_deep``) or an integer too long.
 
     ``pointer`` is the JSON pointer (RFC 6901) of the offending value within the document.
     """
 
-    def __init__(self, reason: str, pointer: str) -> None:
+    def __init__(self, reason: str, pointer: str, *, too_deep: bool) -> None:
         super().__init__(f"{reason} at '{pointer or '/'}'")
         self.reason = reason
         self.pointer = pointer
+        self.too_deep = too_deep
 
 
 class _LongInteger:
@@ -93,26 +94,26 @@ def loads_untrusted(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     than ``max_depth`` containers or holds an integer of more than :data:`MAX_INTEGER_DIGITS`
     digits, and :class:`ValueError` when it is not JSON at all.
     """
-    too_deep = f"nests deeper than {max_depth} levels"
+    deep_reason = f"nests deeper than {max_depth} levels"
     exact = _has_long_digit_run(raw)
     try:
         value = _exact_loads(raw, _exact_int) if exact else orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         if str(exc).startswith("depth limit exceeded"):
             # orjson stops at 1024 levels: certainly deeper than any limit we allow.
-            raise JsonRejected(too_deep, "") from exc
+            raise JsonRejected(deep_reason, "", too_deep=True) from exc
         raise
     except RecursionError as exc:  # the standard library's parser on a very deep document
-        raise JsonRejected(too_deep, "") from exc
+        raise JsonRejected(deep_reason, "", too_deep=True) from exc
     if _may_exceed(raw, max_depth):
         pointer = _first_too_deep(value, max_depth)
         if pointer is not None:
-            raise JsonRejected(too_deep, pointer)
+            raise JsonRejected(deep_reason, pointer, too_deep=True)
     if exact:
         pointer = _first_long_integer(value)
         if pointer is not None:
             reason = f"holds an integer longer than {MAX_INTEGER_DIGITS} digits"
-            raise JsonRejected(reason, pointer)
+            raise JsonRejected(reason, pointer, too_deep=False)
         _check_storable(value)
     return value
 

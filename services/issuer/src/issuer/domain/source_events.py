@@ -124,8 +124,11 @@ def parse_source_event(raw: bytes | None) -> SourceEvent:
 
 
 def _short_reason(exc: ValueError) -> str:
+    if isinstance(exc, jsonutil.JsonRejected) and exc.too_deep:
+        where = exc.pointer or "/payload"
+        return f"{where[:120]}: the payload nests deeper than {jsonutil.MAX_DEPTH} levels"
     if isinstance(exc, jsonutil.JsonRejected):
-        return f"{exc.pointer or '/'}: the message {exc.reason}"[:200]
+        return f"{exc.pointer[:120] or '/'}: the message {exc.reason}"
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "message"
