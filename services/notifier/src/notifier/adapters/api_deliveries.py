@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 
@@ -16,24 +15,17 @@ from connect_shared.ids import has_prefix
 from connect_shared.jsonapi import document, resource
 from connect_shared.pagination import parse_page_size
 from notifier.adapters.api_webhooks import BASE, _notifier, _owned
+from notifier.adapters.attempt_log import is_cursor
 from notifier.adapters.views import attempt_resource
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 100
 PARAMETERS = ("page[size]", "page[after]", "filter[event-id]")
-# A cursor is an entry id of the webhook's Redis stream, "<ms>-<seq>", each part 64 bits.
-_CURSOR = re.compile(r"([0-9]{1,20})-([0-9]{1,20})")
-_U64 = 2**64
 
 
 def _cursor(query: Mapping[str, str]) -> str | None:
     raw = query.get("page[after]")
-    if raw is None:
-        return None
-    match = _CURSOR.fullmatch(raw)
-    parts = [int(part) for part in match.groups()] if match else []
-    # "(0-0" is no valid exclusive bound: nothing is older than the first possible entry.
-    if not parts or any(part >= _U64 for part in parts) or parts == [0, 0]:
+    if raw is not None and not is_cursor(raw):
         raise bad_parameter("page[after]", "page[after] is not a cursor of this list.")
     return raw
 
