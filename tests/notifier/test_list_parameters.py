@@ -11,8 +11,6 @@ from tests.notifier.sink import create_webhook
 from tests.support.api import ApiClient, Reply
 from tests.support.ports import GATEWAY_URL
 
-pytestmark = pytest.mark.e2e
-
 URL = "http://127.0.0.1:9/hook"
 DELIVERIES_BAD = [
     ("page[size]=%C2%B2", "page[size]"),
@@ -45,6 +43,7 @@ def assert_names(reply: Reply, parameter: str) -> None:
     assert reply.body["errors"][0]["meta"]["parameter"] == parameter, reply.body
 
 
+@pytest.mark.e2e
 async def test_bad_deliveries_parameters_are_400_naming_them(org_factory: Any, client: Any) -> None:
     api = client(org_factory("wh-params")["api-key"])
     webhook = await create_webhook(api, URL)
@@ -53,6 +52,7 @@ async def test_bad_deliveries_parameters_are_400_naming_them(org_factory: Any, c
         assert_names(await raw_get(api, f"{path}?{query}"), parameter)
 
 
+@pytest.mark.e2e
 async def test_valid_deliveries_cursors_and_filters_are_accepted(
     org_factory: Any, client: Any
 ) -> None:
@@ -70,9 +70,20 @@ async def test_valid_deliveries_cursors_and_filters_are_accepted(
         assert reply.data == []
 
 
+@pytest.mark.e2e
 async def test_the_webhook_list_takes_no_parameters(org_factory: Any, client: Any) -> None:
     api = client(org_factory("wh-list-params")["api-key"])
     await create_webhook(api, URL)
     assert_names(await raw_get(api, "/webhooks?page[size]=10"), "page[size]")
     assert_names(await raw_get(api, "/webhooks?filter[status]=enabled"), "filter[status]")
     assert len((await raw_get(api, "/webhooks")).data) == 1
+
+
+@pytest.mark.unit
+def test_attempt_log_cursors_are_stream_ids_redis_accepts_as_exclusive_bounds() -> None:
+    from notifier.adapters.attempt_log import is_cursor
+
+    assert is_cursor("1700000000000-0")
+    assert is_cursor("18446744073709551615-18446744073709551615")
+    for bad in ("", "0-0", "²-1", "1", "1-2-3", "18446744073709551616-0", "-1-0", " 1-0"):
+        assert not is_cursor(bad), bad
