@@ -26,8 +26,7 @@ ERRORS = {
     "404": "No such object, or not visible to the caller's organization.",
     "409": "State conflict, or Idempotency-Key reused with other parameters.",
     "413": "Body over 1 MiB.",
-    "422": "Well-formed but invalid (pointer names the attribute), nested deeper than 32 levels, "
-    "or an integer too long to keep exactly.",
+    "422": "Well-formed but invalid (pointer names the attribute).",
     "503": "A dependency is down or state is being rebuilt; nothing was written.",
 }
 REQUEST_MODELS: tuple[type[BaseModel], ...] = (
