@@ -36,12 +36,14 @@ def test_prefix_check_refuses_foreign_prefixes_and_empty_suffixes() -> None:
     assert not has_prefix("inq_a-b", "inq_")
 
 
-def test_key_inflection_rewrites_nested_keys_from_kebab() -> None:
-    doc = {"data": {"attributes": {"expires-at": 1, "fields": [{"name-first": "A"}]}}}
+def test_key_inflection_rewrites_contract_member_names_but_not_inside_fields() -> None:
+    doc = {"data": {"attributes": {"expires-at": 1, "fields": {"name-first": "A", "DOB": 2}}}}
     assert inflect_keys(doc, "camel") == {
-        "data": {"attributes": {"expiresAt": 1, "fields": [{"nameFirst": "A"}]}}
+        "data": {"attributes": {"expiresAt": 1, "fields": {"name-first": "A", "DOB": 2}}}
     }
-    assert inflect_keys(doc, "snake")["data"]["attributes"]["expires_at"] == 1
+    snake = inflect_keys(doc, "snake")["data"]["attributes"]
+    assert snake["expires_at"] == 1
+    assert snake["fields"] == {"name-first": "A", "DOB": 2}
     assert inflect_keys(doc, "kebab") is doc
 
 
@@ -50,6 +52,13 @@ def test_request_keys_in_any_inflection_normalise_to_kebab() -> None:
         "connection-id": 1,
         "source-id": 2,
         "expires-in-seconds": 3,
+    }
+
+
+def test_request_user_data_keys_are_kept_exactly_as_sent() -> None:
+    body = {"data": {"attributes": {"referenceId": "r", "fields": {"name_first": 1, "DOB": 2}}}}
+    assert kebab_keys(body) == {
+        "data": {"attributes": {"reference-id": "r", "fields": {"name_first": 1, "DOB": 2}}}
     }
 
 

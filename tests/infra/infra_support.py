@@ -10,20 +10,21 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 
 
-def render_local_nginx(tmp: Path, ports: dict[str, int]) -> Path:
-    """Render deploy/nginx/nginx.conf.template the way deploy/local/nginx.sh does."""
+def render_local_nginx(tmp: Path, ports: dict[str, int], deploy: Path = DEPLOY) -> Path:
+    """Render deploy/nginx/nginx.conf.template the way deploy/local/nginx.sh does (including
+    the files under ``deploy``: a test may point it at an edited copy)."""
     data = tmp / "data"
     (data / "nginx" / "tmp").mkdir(parents=True, exist_ok=True)
     (data / "logs").mkdir(parents=True, exist_ok=True)
     values = {
         "DATA": str(data),
-        "DEPLOY": str(DEPLOY),
+        "DEPLOY": str(deploy),
         "GATEWAY_PORT": str(ports["gateway"]),
         "ISSUER_PORT": str(ports["issuer"]),
         "REDEEMER_PORT": str(ports["redeemer"]),
         "NOTIFIER_PORT": str(ports["notifier"]),
     }
-    text = (DEPLOY / "nginx" / "nginx.conf.template").read_text()
+    text = (deploy / "nginx" / "nginx.conf.template").read_text()
     text = re.sub(r"@([A-Z_]+)@", lambda m: values[m.group(1)], text)
     conf = data / "nginx" / "nginx.conf"
     conf.write_text(text)

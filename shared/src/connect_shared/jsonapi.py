@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from connect_shared.errors import BadRequest, Unprocessable
-from connect_shared.inflection import kebab_keys
+from connect_shared.inflection import DuplicateMember, kebab_keys
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -51,16 +51,23 @@ def document(data: Any, *, included: list[Any] | None = None, **extra: Any) -> d
 
 
 def split_document(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Check the request shape and return ``(attributes, meta)`` with kebab-case keys.
+    """Check the request shape and return ``(attributes, meta)`` with kebab-case member names.
 
-    Raises :class:`BadRequest` for anything that is not ``{"data": {"attributes": {...}}}``
-    (``data`` and ``meta`` optional).
+    User data inside (``fields``, ``sharing-settings`` keys...) is kept exactly as sent (see
+    :mod:`connect_shared.inflection`). Raises :class:`BadRequest` for anything that is not
+    ``{"data": {"attributes": {...}}}`` (``data`` and ``meta`` optional), and when one member
+    is given twice in different inflections.
     """
     if body is None:
         return {}, {}
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.", pointer="")
-    body = kebab_keys(body)
+    try:
+        body = kebab_keys(body)
+    except DuplicateMember as exc:
+        raise BadRequest(
+            "A member is given twice (in different inflections).", pointer=exc.pointer
+        ) from exc
     unknown = set(body) - {"data", "meta"}
     if unknown:
         name = sorted(unknown)[0]

@@ -10,6 +10,7 @@ soon as a page (plus one item, to know whether there is more) has matched the fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -27,6 +28,11 @@ MAX_PAGE_SIZE = 100
 CHUNK = 100
 
 _Entry = tuple[float, str]
+# At most three digits: a longer size is out of range anyway (and cannot be a huge number).
+_SIZE = re.compile(r"[0-9]{1,3}")
+# Cursors are item ids: a lower-case prefix and a base62 suffix.
+_CURSOR = re.compile(r"[a-z]{1,10}_[A-Za-z0-9]{1,100}")
+PAGE_PARAMETERS = ("page[size]", "page[after]", "page[before]")
 
 
 @dataclass(frozen=True)
@@ -52,26 +58,35 @@ class CursorNotFound(BadRequest):
     """The cursor names no item of the listed indexes."""
 
 
+def parse_page_size(
+    query: Mapping[str, str], default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE
+) -> int:
+    """``page[size]``: a decimal integer from 1 to ``maximum`` (ASCII digits only: ``²`` is a
+    digit to Python but no number); 400 naming the parameter otherwise."""
+    raw = query.get("page[size]")
+    if raw is None:
+        return default
+    if _SIZE.fullmatch(raw) is None or not 1 <= int(raw) <= maximum:
+        raise BadRequest(
+            f"page[size] must be an integer from 1 to {maximum}.",
+            meta={"parameter": "page[size]"},
+        )
+    return int(raw)
+
+
 def parse_page_request(query: Mapping[str, str]) -> PageRequest:
     """Read ``page[size]``, ``page[after]`` and ``page[before]``; 400 (naming the parameter)
-    when the size is not an integer from 1 to 100 or both cursors are given."""
-    raw_size = query.get("page[size]")
-    size = DEFAULT_PAGE_SIZE
-    if raw_size is not None:
-        if not (raw_size.isascii() and raw_size.isdigit()) or not 1 <= int(raw_size) <= 100:
-            raise BadRequest(
-                f"page[size] must be an integer from 1 to {MAX_PAGE_SIZE}.",
-                meta={"parameter": "page[size]"},
-            )
-        size = int(raw_size)
+    when the size is not an integer from 1 to 100, a cursor is not an item id, or both
+    cursors are given."""
+    size = parse_page_size(query)
     after, before = query.get("page[after]"), query.get("page[before]")
     if after is not None and before is not None:
         raise BadRequest(
             "Use page[after] or page[before], not both.", meta={"parameter": "page[before]"}
         )
     for name, value in (("page[after]", after), ("page[before]", before)):
-        if value is not None and not value:
-            raise BadRequest(f"{name} must name an item.", meta={"parameter": name})
+        if value is not None and _CURSOR.fullmatch(value) is None:
+            raise BadRequest(f"{name} must be the id of an item.", meta={"parameter": name})
     return PageRequest(size=size, after=after, before=before)
 
 

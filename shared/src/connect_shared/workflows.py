@@ -29,6 +29,7 @@ from connect_shared.clock import epoch_ms, iso, parse_iso, utcnow
 from connect_shared.errors import ApiError, Unavailable
 from connect_shared.events import SOURCE_OBJECT_EVENTS, Event, build_event
 from connect_shared.ids import derived_id, new_id
+from connect_shared.inflection import to_kebab
 from connect_shared.jsonapi import relationship, resource
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.redemptions import FieldMapping
@@ -164,7 +165,19 @@ _MISSING = object()
 def object_value(obj: Mapping[str, Any], key: str) -> Any:
     """The value a filter ``key`` names on an event's object: ``id``/``type``, an attribute
     (``status``, ``connection-id``...) or the id of a relationship (``source-id`` ->
-    ``relationships.source.data.id``). A missing one matches nothing."""
+    ``relationships.source.data.id``). A missing one matches nothing.
+
+    Filters are stored exactly as sent (user data), so a key in another inflection
+    (``connection_id``, ``connectionId``) is looked up by its kebab-case name when the exact
+    name is not there."""
+    found = _named_value(obj, key)
+    kebab = to_kebab(key)
+    if found is _MISSING and kebab != key:
+        found = _named_value(obj, kebab)
+    return found
+
+
+def _named_value(obj: Mapping[str, Any], key: str) -> Any:
     if key in ("id", "type"):
         return obj.get(key, _MISSING)
     attributes = obj.get("attributes")

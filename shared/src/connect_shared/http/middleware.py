@@ -105,7 +105,9 @@ async def errors_as_jsonapi(request: web.Request, handler: Handler) -> web.Strea
 
 @web.middleware
 async def key_inflection(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Rewrite JSON response keys when ``Key-Inflection`` is ``camel`` or ``snake``."""
+    """Rewrite the contract's member names of JSON:API responses when ``Key-Inflection`` is
+    ``camel`` or ``snake``; user data inside them (``fields``...) is left exactly as stored,
+    and documents that are not JSON:API (the OpenAPI description) are left alone."""
     style = request.headers.get("Key-Inflection", "kebab").strip().lower()
     if style not in INFLECTIONS:
         raise BadRequest(
@@ -114,6 +116,8 @@ async def key_inflection(request: web.Request, handler: Handler) -> web.StreamRe
         )
     response = await handler(request)
     if style == "kebab" or not isinstance(response, web.Response):
+        return response
+    if not request.path.startswith(API_PREFIX) or request.path in PUBLIC_API_PATHS:
         return response
     if response.content_type != "application/json" or not response.body:
         return response

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from connect_shared import jsonutil
-from connect_shared.errors import BadRequest
+from connect_shared.errors import BadRequest, Unprocessable
 from connect_shared.jsonapi import split_document
 
 
@@ -21,16 +21,20 @@ def json_response(
 
 
 async def read_json(request: web.Request) -> Any:
-    """The parsed JSON body (None when empty); 400 when it is not JSON."""
+    """The parsed JSON body (None when empty); 400 when it is not JSON, 422 (pointing at the
+    value) when it nests deeper than 32 levels or holds an integer too long to keep exactly."""
     raw = await request.read()
     if not raw.strip():
         return None
     try:
-        return jsonutil.loads(raw)
+        return jsonutil.loads_untrusted(raw)
+    except jsonutil.JsonRejected as exc:
+        raise Unprocessable(f"The request body {exc.reason}.", pointer=exc.pointer) from exc
     except ValueError as exc:
         raise BadRequest("The request body is not valid JSON.", pointer="") from exc
 
 
 async def read_document(request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(attributes, meta)`` of a JSON:API request body, keys normalised to kebab-case."""
+    """``(attributes, meta)`` of a JSON:API request body, member names normalised to
+    kebab-case (user data inside kept as sent)."""
     return split_document(await read_json(request))

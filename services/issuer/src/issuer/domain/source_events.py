@@ -108,7 +108,10 @@ def parse_source_event(raw: bytes | None) -> SourceEvent:
     if not raw:
         raise MalformedSourceEvent("empty message")
     try:
-        event = SourceEvent.model_validate(jsonutil.loads(raw))
+        # The payload is a JSON:API document like a request body, one level inside the
+        # envelope: it gets the same depth limit as a request (contract: user data is data).
+        document = jsonutil.loads_untrusted(raw, max_depth=jsonutil.MAX_DEPTH + 1)
+        event = SourceEvent.model_validate(document)
     except ValueError as exc:  # orjson and pydantic errors are both ValueErrors
         raise MalformedSourceEvent(_short_reason(exc)) from exc
     noun = event.name.split(".", 1)[0]
@@ -121,6 +124,11 @@ def parse_source_event(raw: bytes | None) -> SourceEvent:
 
 
 def _short_reason(exc: ValueError) -> str:
+    if isinstance(exc, jsonutil.JsonRejected) and exc.too_deep:
+        where = exc.pointer or "/payload"
+        return f"{where[:120]}: the payload nests deeper than {jsonutil.MAX_DEPTH} levels"
+    if isinstance(exc, jsonutil.JsonRejected):
+        return f"{exc.pointer[:120] or '/'}: the message {exc.reason}"
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "message"

@@ -10,6 +10,7 @@ from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.workflows import WorkflowTrigger, run_resource, workflow_resource
 from issuer.adapters.http import render
+from issuer.adapters.http.queries import PAGED_LIST, parameters
 from issuer.bootstrap import ISSUER
 from issuer.workflows.requests import (
     CreateWorkflow,
@@ -46,8 +47,9 @@ async def create(request: web.Request) -> web.Response:
 
 async def listing(request: web.Request) -> web.Response:
     """``GET /workflows``: newest first, cursor pagination."""
+    query = parameters(request, PAGED_LIST)
     page = await _workflows(request).listing(
-        principal(request).organization_id, parse_page_request(request.query)
+        principal(request).organization_id, parse_page_request(query)
     )
     return render.many(request, page, workflow_resource)
 
@@ -85,10 +87,11 @@ async def delete(request: web.Request) -> web.Response:
 
 async def runs(request: web.Request) -> web.Response:
     """``GET /workflows/{id}/runs``: the run log, newest first."""
+    query = parameters(request, PAGED_LIST)
     page = await _workflows(request).runs(
         principal(request).organization_id,
         request.match_info["id"],
-        parse_page_request(request.query),
+        parse_page_request(query),
     )
     return render.many(request, page, run_resource)
 

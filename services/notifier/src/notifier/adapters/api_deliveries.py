@@ -2,46 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
-from connect_shared.errors import BadRequest
+from connect_shared.http.query import bad_parameter, id_parameter, query_parameters
 from connect_shared.http.responses import json_response
 from connect_shared.jsonapi import document, resource
+from connect_shared.pagination import parse_page_size
 from notifier.adapters.api_webhooks import BASE, _notifier, _owned
+from notifier.adapters.attempt_log import is_cursor
 from notifier.adapters.resending import resend
 from notifier.adapters.views import attempt_resource
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 100
+PARAMETERS = ("page[size]", "page[after]", "filter[event-id]")
 
 
-def _page_size(request: web.Request) -> int:
-    raw = request.query.get("page[size]", str(DEFAULT_PAGE))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise BadRequest(
-            f"page[size] must be an integer from 1 to {MAX_PAGE}.",
-            meta={"parameter": "page[size]"},
-        )
-    return int(raw)
+def _cursor(query: Mapping[str, str]) -> str | None:
+    raw = query.get("page[after]")
+    if raw is not None and not is_cursor(raw):
+        raise bad_parameter("page[after]", "page[after] is not a cursor of this list.")
+    return raw
 
 
 async def list_attempts(request: web.Request) -> web.Response:
     """The attempt log, newest first; ``filter[event-id]``, ``page[size]``, ``page[after]``."""
+    query = query_parameters(request.query, PARAMETERS)
     webhook = await _owned(request)
-    size = _page_size(request)
-    after = request.query.get("page[after]") or None
-    if after is not None and not all(part.isdigit() for part in after.split("-", 1)):
-        raise BadRequest(
-            "page[after] is not a cursor of this list.", meta={"parameter": "page[after]"}
-        )
-    event_id = request.query.get("filter[event-id]") or None
+    size = parse_page_size(query, default=DEFAULT_PAGE, maximum=MAX_PAGE)
+    after = _cursor(query)
+    event_id = id_parameter(query, "filter[event-id]", "evt_")
     page = await _notifier(request).attempts.page(webhook.id, size, after, event_id)
     links: dict[str, str | None] = {"next": None}
     if page.next_cursor is not None:
-        query = f"page[size]={size}&page[after]={page.next_cursor}"
+        next_query = f"page[size]={size}&page[after]={page.next_cursor}"
         if event_id:
-            query += f"&filter[event-id]={event_id}"
-        links["next"] = f"{BASE}/{webhook.id}/deliveries?{query}"
+            next_query += f"&filter[event-id]={event_id}"
+        links["next"] = f"{BASE}/{webhook.id}/deliveries?{next_query}"
     data = [attempt_resource(webhook.id, cursor, entry) for cursor, entry in page.entries]
     return json_response(document(data, links=links))
 

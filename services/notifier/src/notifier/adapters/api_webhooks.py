@@ -11,6 +11,7 @@ from connect_shared.clock import iso, utcnow
 from connect_shared.errors import NotFound, Unprocessable, attribute_pointer
 from connect_shared.http.idempotency import holds_secret
 from connect_shared.http.keys import principal
+from connect_shared.http.query import query_parameters
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.jsonapi import document, parse_attributes
 from connect_shared.state import Versioned
@@ -80,7 +81,9 @@ async def create_webhook(request: web.Request) -> web.Response:
 
 
 async def list_webhooks(request: web.Request) -> web.Response:
-    """Every webhook of the caller's organization, newest first."""
+    """Every webhook of the caller's organization, newest first (the list is short and whole:
+    it takes no query parameters)."""
+    query_parameters(request.query, ())
     org_id = principal(request).organization_id
     webhooks = await _notifier(request).webhooks.list_for(org_id)
     return json_response(document([webhook_resource(w) for w in webhooks]))

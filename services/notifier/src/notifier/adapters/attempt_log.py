@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,19 @@ from connect_shared import jsonutil
 from notifier.adapters.queue import log_key
 
 SCAN_CHUNK = 200
+# A cursor is an entry id of the webhook's Redis stream, "<ms>-<seq>", each part 64 bits.
+_CURSOR = re.compile(r"([0-9]{1,20})-([0-9]{1,20})")
+_U64 = 2**64
+
+
+def is_cursor(raw: str) -> bool:
+    """True when ``raw`` can be a page cursor: a stream entry id Redis accepts as an exclusive
+    bound ("(0-0" is none: nothing is older than the first possible entry)."""
+    match = _CURSOR.fullmatch(raw)
+    if match is None:
+        return False
+    parts = [int(part) for part in match.groups()]
+    return all(part < _U64 for part in parts) and parts != [0, 0]
 
 
 @dataclass(frozen=True)

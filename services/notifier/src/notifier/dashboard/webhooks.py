@@ -15,6 +15,7 @@ from connect_shared.state import Versioned
 from connect_shared.web.forms import field_errors
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from notifier.adapters.api_models import DEFAULT_OLD_SECRET_SECONDS, RotateMeta, WebhookCreate
+from notifier.adapters.attempt_log import is_cursor
 from notifier.adapters.guard import registration_refusal
 from notifier.adapters.resending import resend as schedule_resend
 from notifier.bootstrap import NOTIFIER, Notifier
@@ -118,7 +119,7 @@ async def detail(request: web.Request) -> web.Response:
     viewer = await require_session(request)
     webhook = await _owned(request, viewer)
     after = request.query.get("after") or None
-    if after is not None and not all(part.isdigit() for part in after.split("-", 1)):
+    if after is not None and not is_cursor(after):
         after = None
     page = await _notifier(request).attempts.page(webhook.id, ATTEMPTS_PAGE, after)
     context = {

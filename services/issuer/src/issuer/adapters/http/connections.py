@@ -10,7 +10,7 @@ from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.views import connection_resource
 from issuer.adapters.http import render
-from issuer.adapters.http.queries import connection_filter
+from issuer.adapters.http.queries import CONNECTION_LIST, connection_filter, parameters
 from issuer.adapters.http.requests import CreateConnection, NoAttributes, UpdateConnection
 from issuer.bootstrap import ISSUER
 
@@ -78,10 +78,11 @@ async def reactivate(request: web.Request) -> web.Response:
 
 async def listing(request: web.Request) -> web.Response:
     """``GET /connect/connections``: both sides' connections, newest first."""
+    query = parameters(request, CONNECTION_LIST)
     page = await request.app[ISSUER].connections.listing(
         principal(request).organization_id,
-        connection_filter(request.query),
-        parse_page_request(request.query),
+        connection_filter(query),
+        parse_page_request(query),
     )
     return render.many(request, page, connection_resource)
 

@@ -19,7 +19,8 @@ from issuer.domain.source_objects import COLLECTIONS
 PATH = "/api/v1/openapi.json"
 REF = "#/components/schemas/{model}"
 ERRORS = {
-    "400": "Malformed JSON, wrong document shape, unknown attribute or bad query parameter.",
+    "400": "Malformed JSON, wrong document shape, unknown attribute, or an unknown, repeated or "
+    "malformed query parameter (meta.parameter names it).",
     "401": "Missing, unknown or revoked API key.",
     "403": "The key's organization may not do this.",
     "404": "No such object, or not visible to the caller's organization.",
@@ -79,10 +80,12 @@ def _param(name: str, schema: dict[str, Any], where: str = "query") -> dict[str,
     return {"name": name, "in": where, "required": where == "path", "schema": schema}
 
 
+# Cursors are item ids (contract section 2.3); any other parameter of a list is a 400.
+CURSOR = {"type": "string", "pattern": "^[a-z]{1,10}_[A-Za-z0-9]{1,100}$"}
 PAGE_PARAMS = [
     _param("page[size]", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}),
-    _param("page[after]", {"type": "string", "minLength": 1}),
-    _param("page[before]", {"type": "string", "minLength": 1}),
+    _param("page[after]", CURSOR),
+    _param("page[before]", CURSOR),
 ]
 ID_PARAM = _param("id", {"type": "string", "minLength": 1}, "path")
 
@@ -148,7 +151,10 @@ def _connection_paths() -> dict[str, Any]:
                 (),
                 parameters=[
                     _param("filter[status]", _enum("pending", "active", "inactive")),
-                    _param("filter[destination-organization-id]", {"type": "string"}),
+                    _param(
+                        "filter[destination-organization-id]",
+                        {"type": "string", "pattern": "^org_[A-Za-z0-9]{1,100}$"},
+                    ),
                     *PAGE_PARAMS,
                 ],
             ),
@@ -192,7 +198,10 @@ def _token_paths() -> dict[str, Any]:
                         _enum("created", "pending", "redeemed", "expired", "failed"),
                     ),
                     _param("filter[direction]", _enum("outbound", "inbound")),
-                    _param("filter[connection-id]", {"type": "string"}),
+                    _param(
+                        "filter[connection-id]",
+                        {"type": "string", "pattern": "^cxn_[A-Za-z0-9]{1,100}$"},
+                    ),
                     *PAGE_PARAMS,
                 ],
             ),

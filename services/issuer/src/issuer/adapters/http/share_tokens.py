@@ -14,12 +14,18 @@ from connect_shared.pagination import parse_page_request
 from connect_shared.records import ShareTokenRecord
 from connect_shared.views import share_token_resource
 from issuer.adapters.http import render
-from issuer.adapters.http.queries import flag, token_filter
+from issuer.adapters.http.queries import (
+    PEEK,
+    TOKEN_LIST,
+    TOKEN_READ,
+    flag,
+    parameters,
+    token_filter,
+)
 from issuer.adapters.http.requests import CreateShareToken, NoAttributes
 from issuer.bootstrap import ISSUER
 
 BASE = "/api/v1/connect/share-tokens"
-PEEK = "peek-source-data"
 
 
 def _view(token: ShareTokenRecord, org_id: str) -> dict[str, Any]:
@@ -39,11 +45,12 @@ async def create(request: web.Request) -> web.Response:
 
 async def retrieve(request: web.Request) -> web.Response:
     """``GET /connect/share-tokens/{id}``, with ``?peek-source-data=true`` for the destination."""
+    query = parameters(request, TOKEN_READ)
     tokens = request.app[ISSUER].tokens
     org_id = principal(request).organization_id
     token = await tokens.get(org_id, request.match_info["id"])
     resource = _view(token, org_id)
-    if flag(request.query, PEEK):
+    if flag(query, PEEK):
         resource["attributes"]["source-data"] = await tokens.peek(org_id, token)
     return render.one(resource)
 
@@ -58,9 +65,10 @@ async def expire(request: web.Request) -> web.Response:
 
 async def listing(request: web.Request) -> web.Response:
     """``GET /connect/share-tokens``: filters, cursor pagination, newest first."""
+    query = parameters(request, TOKEN_LIST)
     org_id = principal(request).organization_id
     page = await request.app[ISSUER].tokens.listing(
-        org_id, token_filter(request.query), parse_page_request(request.query)
+        org_id, token_filter(query), parse_page_request(query)
     )
     now_ms = epoch_ms(utcnow())
     return render.many(request, page, lambda t: share_token_resource(t, org_id, now_ms))

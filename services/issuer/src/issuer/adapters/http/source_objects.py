@@ -12,6 +12,7 @@ from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.views import source_object_resource
 from issuer.adapters.http import render
+from issuer.adapters.http.queries import PAGED_LIST, parameters
 from issuer.adapters.http.requests import (
     CreateInquiry,
     CreateSourceObject,
@@ -71,8 +72,9 @@ def _redact(collection: Collection) -> Handler:
 
 def _listing(collection: Collection) -> Handler:
     async def listing(request: web.Request) -> web.Response:
+        query = parameters(request, PAGED_LIST)
         page = await request.app[ISSUER].objects.listing(
-            collection, principal(request).organization_id, parse_page_request(request.query)
+            collection, principal(request).organization_id, parse_page_request(query)
         )
         return render.many(request, page, source_object_resource)
 
