@@ -13,8 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from typing import Annotated
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import AfterValidator, SecretStr
 
 SEALED_PREFIX = "sealed:v1:"
 # Binds a sealed value to its use, so it cannot be replayed as another kind of sealed data.
@@ -39,6 +41,15 @@ def decode_key(text: str) -> bytes:
     if len(key) != KEY_BYTES:
         raise ValueError(f"must decode to {KEY_BYTES} bytes, got {len(key)}")
     return key
+
+
+def _checked_key(value: SecretStr) -> SecretStr:
+    decode_key(value.get_secret_value())
+    return value
+
+
+# A setting holding a sealing key: refused at start-up unless it is 32 bytes of base64.
+SealingKey = Annotated[SecretStr, AfterValidator(_checked_key)]
 
 
 class SecretBox:

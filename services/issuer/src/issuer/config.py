@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings, development_secret
-from connect_shared.secret_box import decode_key
+from connect_shared.secret_box import SealingKey
 from connect_shared.web.settings import DashboardSettings
 from connect_shared.workflows import WorkflowRunSettings
 
@@ -36,14 +36,8 @@ class IssuerSettings(ServiceSettings, DashboardSettings, WorkflowRunSettings):
         min_length=1,
         description="Consumer group running create-share-token workflows off connect.events.",
     )
-    ingest_secrets_key: SecretStr = development_secret(
+    ingest_secrets_key: SealingKey = development_secret(
         INGEST_DEVELOPMENT_KEY,
         description="Base64 of 32 random bytes sealing ingest-key secrets at rest (AES-256-GCM). "
         "The default is for development only; keep the key as long as ingest keys exist.",
     )
-
-    @field_validator("ingest_secrets_key")
-    @classmethod
-    def _valid_ingest_secrets_key(cls, value: SecretStr) -> SecretStr:
-        decode_key(value.get_secret_value())
-        return value

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from connect_shared.config import ServiceSettings, development_secret
-from connect_shared.secret_box import DEVELOPMENT_KEY, decode_key
+from connect_shared.secret_box import DEVELOPMENT_KEY, SealingKey
 from connect_shared.web.settings import DashboardSettings
 from notifier.domain.schedule import parse_schedule
 from notifier.domain.ssrf import Network, parse_cidrs
@@ -89,18 +89,12 @@ class NotifierSettings(ServiceSettings, DashboardSettings):
         "notifier-fanout", min_length=1, description="Consumer group reading connect.events."
     )
 
-    secrets_key: SecretStr = development_secret(
+    secrets_key: SealingKey = development_secret(
         DEVELOPMENT_KEY,
         description="Base64 of 32 random bytes sealing webhook secrets at rest (AES-256-GCM). "
         "The development default is refused in production; keep the key as long as "
         "webhooks exist.",
     )
-
-    @field_validator("secrets_key")
-    @classmethod
-    def _valid_secrets_key(cls, value: SecretStr) -> SecretStr:
-        decode_key(value.get_secret_value())
-        return value
 
     @field_validator("retry_schedule")
     @classmethod
