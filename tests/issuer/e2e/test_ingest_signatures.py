@@ -5,6 +5,7 @@ changes nothing."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 import uuid
@@ -31,8 +32,8 @@ from tests.support.ingest import (
     produce_signed,
 )
 from tests.support.kafka import TopicRecorder, event_named
-from tests.support.ports import KAFKA_BOOTSTRAP, redis_url
-from tests.support.services import ServiceProcess
+from tests.support.ports import KAFKA_BOOTSTRAP, redis_url, service_env
+from tests.support.services import ROOT, ServiceProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -262,3 +263,31 @@ async def test_ingest_key_secret_is_sealed_in_redis_and_on_connect_state(world: 
     written = await _state_values(world.owner_key.id)
     assert written
     assert all(secret not in value and SEALED_PREFIX.encode() in value for value in written)
+
+
+def _admin_in_production_without_sealing_key(*args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "ISSUER_INGEST_SECRETS_KEY"}
+    env.update(service_env("issuer"), ISSUER_PROFILE="production")
+    return subprocess.run(
+        [str(ROOT / ".venv/bin/connect-admin"), *args],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_admin_commands_that_seal_nothing_run_in_production_without_the_sealing_key(
+    world: World,
+) -> None:
+    listed = _admin_in_production_without_sealing_key("org", "list")
+    assert listed.returncode == 0, listed.stderr
+
+
+def test_ingest_key_commands_refuse_the_public_development_sealing_key_in_production(
+    world: World,
+) -> None:
+    refused = _admin_in_production_without_sealing_key("ingest-key", "list", world.owner_id)
+    assert refused.returncode == 2
+    assert b"ISSUER_INGEST_SECRETS_KEY" in refused.stderr
+    assert b"development default" in refused.stderr

@@ -148,8 +148,13 @@ async def _ingest_key_command(
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``connect-admin`` console script."""
     args = _parser().parse_args(argv)
-    # The CLI signs no dashboard sessions, so it does not need that secret.
-    settings = load_settings(IssuerSettings, unused_secrets={"dashboard_session_secret"})
+    # The CLI signs no dashboard sessions, and only the ingest-key commands seal or open
+    # ingest secrets: the others run without those keys (a production check still applies to
+    # what a command really uses).
+    unused = {"dashboard_session_secret"}
+    if args.noun != "ingest-key":
+        unused.add("ingest_secrets_key")
+    settings = load_settings(IssuerSettings, unused_secrets=unused)
     try:
         result = asyncio.run(_run(args, settings))
     except (LookupError, ValueError) as exc:
