@@ -14,6 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from aiokafka.helpers import create_ssl_context
 
+from connect_shared.backoff import Backoff, retry
 from connect_shared.config import KafkaSecuritySettings, KafkaSettings
 from connect_shared.errors import Unavailable
 
@@ -183,7 +184,7 @@ class ConsumerWorker:
         self._handler = handler
         self._name = name
         self._max_records = max_records
-        self._retry_delay = retry_delay_seconds
+        self._backoff = Backoff(first=retry_delay_seconds, cap=30.0)
         # Bounds the keys handled at once, so a big batch cannot drain the Redis pool.
         self._slots = asyncio.Semaphore(max_concurrency)
 
@@ -222,17 +223,10 @@ class ConsumerWorker:
                 await self._handle_with_retry(record)
 
     async def _handle_with_retry(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        delay = self._retry_delay
-        while True:
-            try:
-                await self._handler(record)
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception(
-                    "handler failed; will retry",
-                    extra={"worker": self._name, "topic": record.topic, "offset": record.offset},
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+        def failed(_: Exception) -> None:
+            log.exception(
+                "handler failed; will retry",
+                extra={"worker": self._name, "topic": record.topic, "offset": record.offset},
+            )
+
+        await retry(lambda: self._handler(record), self._backoff, failed=failed)

@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from connect_shared import jsonutil
+from connect_shared.backoff import Backoff, retry
 from connect_shared.config import KafkaSettings
 from connect_shared.kafka import ConsumerWorker, Delivered, make_consumer
 from connect_shared.state import VIEW_READY_KEY, StateRecord, StateStore, view_is_ready
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 REBUILD_LOCK_KEY = "connect:rebuild-lock"
 RETRY_AFTER_FAILURE_SECONDS = 2.0
 FOLLOWER_GROUP = "connect-state-view"
+REDIS_BACKOFF = Backoff(first=0.2, cap=5.0)
 
 
 async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -> int:
@@ -172,15 +174,13 @@ class StateFollower(ConsumerWorker):
             for message in records
             if (parsed := parse_state_message(message)) is not None
         ]
-        delay = 0.2
-        while True:
-            try:
-                await self._store.apply_many(writes)
-                return
-            except RedisError as exc:
-                log.warning("state follower waits for Redis", extra={"error": repr(exc)})
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+
+        def failed(exc: Exception) -> None:
+            log.warning("state follower waits for Redis", extra={"error": repr(exc)})
+
+        await retry(
+            lambda: self._store.apply_many(writes), REDIS_BACKOFF, on=RedisError, failed=failed
+        )
 
 
 def state_follower(settings: KafkaSettings, topic: str, store: StateStore) -> StateFollower:
