@@ -322,18 +322,6 @@ class WorkflowRunner:
         self._lease_seconds = max(1.0, lease_seconds)
         self._triggers = TRIGGERS_BY_ACTION[action_type]
 
-    async def handle_raw(self, value: bytes | None, produced_ms: int) -> None:
-        """Handle one ``connect.events`` message value (unreadable ones are skipped: only the
-        platform writes that topic)."""
-        if not value:
-            return
-        try:
-            event = Event.model_validate(jsonutil.loads(value))
-        except ValueError:
-            log.error("unreadable event skipped by the workflow executor")
-            return
-        await self.handle(event, produced_ms)
-
     async def handle(self, event: Event, produced_ms: int) -> None:
         """Run every workflow ``event`` triggers; raises only when a retry may succeed."""
         if event.name not in self._triggers:
