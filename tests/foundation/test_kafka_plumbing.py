@@ -1,15 +1,20 @@
-"""The project's own Kafka helpers against the real broker: durable produce, consume, commit."""
+"""The project's own Kafka helpers against the real broker: durable produce, typed subscribers
+that commit after the work, retry failures and dead-letter what cannot be parsed."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 
 import pytest
-from aiokafka import ConsumerRecord
+from aiokafka.partitioner import DefaultPartitioner
+from pydantic import BaseModel
 
+from connect_shared.backoff import Backoff
 from connect_shared.config import InfraSettings
-from connect_shared.kafka import ConsumerWorker, DurableProducer, OutgoingMessage, make_consumer
+from connect_shared.kafka import DurableProducer, OutgoingMessage
+from connect_shared.subscriber import Incoming, Received, Subscriber, Subscription, model_value
 
 pytestmark = pytest.mark.integration
 
@@ -20,16 +25,23 @@ def test_producer_is_configured_for_durability(producer: DurableProducer) -> Non
     assert raw._sender._acks == -1  # acks=all
 
 
+def _partition(key: str) -> int:
+    partitions = [0, 1, 2]
+    return int(DefaultPartitioner()(key.encode(), partitions, partitions))
+
+
+def _raw_value(received: Received) -> bytes | None:
+    return received.value
+
+
 async def _consume(
     settings: InfraSettings, topic: str, group: str, expected: int, seen: list[str]
 ) -> None:
-    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        seen.append(record.value.decode())
+    async def handle(incoming: Incoming[bytes]) -> None:
+        seen.append(incoming.message.decode())
 
-    worker = ConsumerWorker(
-        make_consumer(settings, topic, group_id=group, client_id="tests"), handle, name="t"
-    )
-    task = asyncio.create_task(worker.run())
+    subscription = Subscription(topic, group, "tests", _raw_value)
+    task = asyncio.create_task(Subscriber.each(settings, subscription, handle).run())
     try:
         async with asyncio.timeout(30):
             while len(seen) < expected:
@@ -66,18 +78,15 @@ async def test_handler_failure_is_retried_and_never_skipped(
     await producer.send(OutgoingMessage(scratch_topic, "same-key", b"next"))
     attempts: list[str] = []
 
-    async def flaky(record: ConsumerRecord[bytes, bytes]) -> None:
-        attempts.append(record.value.decode())
+    async def flaky(incoming: Incoming[bytes]) -> None:
+        attempts.append(incoming.message.decode())
         if attempts.count("flaky") < 3:
             raise RuntimeError("transient")
 
-    worker = ConsumerWorker(
-        make_consumer(infra_settings, scratch_topic, group_id="tests-flaky", client_id="t"),
-        flaky,
-        name="flaky",
-        retry_delay_seconds=0.05,
+    subscription = Subscription(
+        scratch_topic, "tests-flaky", "t", _raw_value, retry=Backoff(first=0.05, cap=0.1)
     )
-    task = asyncio.create_task(worker.run())
+    task = asyncio.create_task(Subscriber.each(infra_settings, subscription, flaky).run())
     try:
         async with asyncio.timeout(30):
             while "next" not in attempts:
@@ -87,3 +96,100 @@ async def test_handler_failure_is_retried_and_never_skipped(
         with contextlib.suppress(asyncio.CancelledError):
             await task
     assert attempts == ["flaky", "flaky", "flaky", "next"]
+
+
+class _Greeting(BaseModel):
+    text: str
+
+
+async def test_unparseable_messages_are_dead_lettered_and_do_not_block_their_partition(
+    infra_settings: InfraSettings, producer: DurableProducer, scratch_topic: str
+) -> None:
+    await producer.send(OutgoingMessage(scratch_topic, "k", b'{"text": "first"}'))
+    await producer.send(OutgoingMessage(scratch_topic, "k", b"not json"))
+    await producer.send(OutgoingMessage(scratch_topic, "k", b'{"wrong": 1}'))
+    await producer.send(OutgoingMessage(scratch_topic, "k", b'{"text": "after"}'))
+    handled: list[str] = []
+    dead: list[tuple[int, str]] = []
+
+    async def handle(incoming: Incoming[_Greeting]) -> None:
+        handled.append(incoming.message.text)
+
+    async def dead_letter(received: Received, reason: str) -> None:
+        dead.append((received.offset, reason))
+
+    subscription = Subscription(
+        scratch_topic, "tests-dead", "t", model_value(_Greeting), dead_letter=dead_letter
+    )
+    task = asyncio.create_task(Subscriber.each(infra_settings, subscription, handle).run())
+    try:
+        async with asyncio.timeout(30):
+            while "after" not in handled:
+                await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert handled == ["first", "after"]
+    assert [offset for offset, _ in dead] == [1, 2]
+    assert "ValidationError" in dead[1][1]
+
+
+async def test_same_key_keeps_its_order_while_other_keys_run_alongside(
+    infra_settings: InfraSettings, producer: DurableProducer, scratch_topic: str
+) -> None:
+    # Both keys on one partition, so they arrive in one fetch (the scratch topic has 3).
+    fast = next(k for k in (f"fast{i}" for i in range(100)) if _partition(k) == _partition("slow"))
+    await producer.send_all(
+        [OutgoingMessage(scratch_topic, "slow", f"slow-{i}".encode()) for i in range(3)]
+        + [OutgoingMessage(scratch_topic, fast, b"fast-0")]
+    )
+    order: list[str] = []
+    fast_seen = asyncio.Event()
+
+    async def handle(incoming: Incoming[bytes]) -> None:
+        value = incoming.message.decode()
+        if value == "slow-0":
+            # Held until the other key got through: proves keys do not wait for each other.
+            async with asyncio.timeout(10):
+                await fast_seen.wait()
+        order.append(value)
+        if value == "fast-0":
+            fast_seen.set()
+
+    subscription = Subscription(scratch_topic, "tests-order", "t", _raw_value)
+    task = asyncio.create_task(Subscriber.each(infra_settings, subscription, handle).run())
+    try:
+        async with asyncio.timeout(30):
+            while len(order) < 4:
+                await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert order == ["fast-0", "slow-0", "slow-1", "slow-2"]
+
+
+async def test_batch_subscriber_hands_over_every_parsed_message_of_a_fetch(
+    infra_settings: InfraSettings, producer: DurableProducer, scratch_topic: str
+) -> None:
+    await producer.send_all(
+        [OutgoingMessage(scratch_topic, f"k{i}", f"v{i}".encode()) for i in range(10)]
+    )
+    batches: list[list[str]] = []
+
+    async def handle(batch: Sequence[Incoming[bytes]]) -> None:
+        batches.append([incoming.message.decode() for incoming in batch])
+
+    subscription = Subscription(scratch_topic, "tests-batch", "t", _raw_value)
+    task = asyncio.create_task(Subscriber.batches(infra_settings, subscription, handle).run())
+    try:
+        async with asyncio.timeout(30):
+            while sum(map(len, batches)) < 10:
+                await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert sorted(v for batch in batches for v in batch) == sorted(f"v{i}" for i in range(10))
+    assert all(batch for batch in batches)  # an empty fetch never reaches the handler

@@ -18,6 +18,7 @@ from connect_shared.errors import Conflict
 from connect_shared.kafka import DurableProducer
 from connect_shared.replay import parse_state_message, rebuild_view
 from connect_shared.state import StateRecord, StateStore, write_guard_key
+from connect_shared.subscriber import Received
 from connect_shared.versioned import ClaimOutcome, LostRace, VersionedWriter
 from tests.support.kafka import read_topic
 
@@ -152,8 +153,8 @@ def test_a_null_valued_state_message_parses_as_the_delete_of_its_key() -> None:
     message: ConsumerRecord[bytes, bytes] = ConsumerRecord(
         "connect.state", 2, 41, 0, 0, b"wbh_1", None, None, 0, 0, []
     )
-    parsed = parse_state_message(message)
-    assert parsed is not None
-    record, where = parsed
+    received = Received.of(message)
+    record = parse_state_message(received)
     assert record.id == "wbh_1" and record.deleted and record.body == {}
+    where = received.delivered
     assert (where.partition, where.offset) == (2, 41)

@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.support.api import ApiClient, Reply
 from tests.support.ingest import SOURCE_EVENTS, produce_raw, signed_headers
-from tests.support.kafka import BOOTSTRAP, TopicRecorder
+from tests.support.kafka import BOOTSTRAP, TopicRecorder, topic_partitions
 from tests.support.ports import GATEWAY_URL
 
 
@@ -81,12 +81,8 @@ class RawRecorder:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        from aiokafka import TopicPartition
-
         await self._consumer.start()
-        cluster = await self._consumer._client.fetch_all_metadata()
-        numbers = sorted(cluster.partitions_for_topic(self.topic) or set())
-        partitions = [TopicPartition(self.topic, p) for p in numbers]
+        partitions = await topic_partitions(self.topic)
         self._consumer.assign(partitions)
         await self._consumer.seek_to_end(*partitions)
         for tp in partitions:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from connect_shared import jsonutil
 from tests.support.ports import KAFKA_BOOTSTRAP as BOOTSTRAP
@@ -26,9 +27,7 @@ class TopicRecorder:
 
     async def start(self) -> None:
         await self._consumer.start()
-        cluster = await self._consumer._client.fetch_all_metadata()
-        numbers = sorted(cluster.partitions_for_topic(self.topic) or set())
-        partitions = [TopicPartition(self.topic, p) for p in numbers]
+        partitions = await topic_partitions(self.topic)
         self._consumer.assign(partitions)
         await self._consumer.seek_to_end(*partitions)
         for tp in partitions:  # resolve positions now, so nothing produced later is missed
@@ -76,9 +75,7 @@ async def read_topic(topic: str, timeout: float = 20.0) -> list[tuple[str, bytes
     consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
     await consumer.start()
     try:
-        cluster = await consumer._client.fetch_all_metadata()
-        numbers = sorted(cluster.partitions_for_topic(topic) or set())
-        partitions = [TopicPartition(topic, p) for p in numbers]
+        partitions = await topic_partitions(topic)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
@@ -92,3 +89,15 @@ async def read_topic(topic: str, timeout: float = 20.0) -> list[tuple[str, bytes
                     found += [(m.key.decode() if m.key else "", m.value) for m in messages]
     finally:
         await consumer.stop()
+
+
+async def topic_partitions(topic: str) -> list[TopicPartition]:
+    """Every partition of ``topic`` (none when it does not exist), as the cluster describes it."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    numbers = sorted(int(p["partition"]) for p in described.get("partitions", []))
+    return [TopicPartition(topic, n) for n in numbers]

@@ -1,15 +1,15 @@
 """Kafka plumbing with durable defaults: acks=all, an idempotent producer, and consumers that
-commit only after their handler finished (at-least-once; handlers must be idempotent)."""
+never auto-commit (:mod:`connect_shared.subscriber` commits after the work)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from aiokafka.helpers import create_ssl_context
@@ -20,7 +20,6 @@ from connect_shared.errors import Unavailable
 log = logging.getLogger(__name__)
 
 Headers = list[tuple[str, bytes]]
-MessageHandler = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
 
 
 def security_options(settings: KafkaSecuritySettings) -> dict[str, Any]:
@@ -160,79 +159,15 @@ def make_consumer(
     return AIOKafkaConsumer(*topics, **options)
 
 
-class ConsumerWorker:
-    """Runs ``handler`` over every record of a consumer group and commits after the work.
-
-    Partitions of one batch are processed concurrently, and so are records with different keys;
-    records with the same key are processed in order. A
-    handler that raises is retried with back-off and its offset is not committed, so nothing is
-    skipped; handlers turn poison messages into dead letters themselves.
-    """
-
-    def __init__(
-        self,
-        consumer: AIOKafkaConsumer,
-        handler: MessageHandler,
-        *,
-        name: str,
-        max_records: int = 500,
-        retry_delay_seconds: float = 1.0,
-        max_concurrency: int = 32,
-    ) -> None:
-        self._consumer = consumer
-        self._handler = handler
-        self._name = name
-        self._max_records = max_records
-        self._retry_delay = retry_delay_seconds
-        # Bounds the keys handled at once, so a big batch cannot drain the Redis pool.
-        self._slots = asyncio.Semaphore(max_concurrency)
-
-    async def run(self) -> None:
-        """Start the consumer and process until cancelled."""
-        await self._consumer.start()
-        try:
-            while True:
-                batches = await self._consumer.getmany(
-                    timeout_ms=500, max_records=self._max_records
-                )
-                if not batches:
-                    continue
-                await self.process(batches)
-                # One commit for the whole batch, and only after all of it was handled.
-                await self._consumer.commit(
-                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
-                )
-        finally:
-            await self._consumer.stop()
-
-    async def process(
-        self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
-    ) -> None:
-        """Handle one fetched batch. Records with the same key keep their order; different keys
-        run concurrently, so a partition is not limited to one round trip at a time."""
-        by_key: dict[tuple[TopicPartition, bytes | None], list[ConsumerRecord[bytes, bytes]]] = {}
-        for partition, records in batches.items():
-            for record in records:
-                by_key.setdefault((partition, record.key), []).append(record)
-        await asyncio.gather(*(self._handle_in_order(group) for group in by_key.values()))
-
-    async def _handle_in_order(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        async with self._slots:
-            for record in records:
-                await self._handle_with_retry(record)
-
-    async def _handle_with_retry(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        delay = self._retry_delay
-        while True:
-            try:
-                await self._handler(record)
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception(
-                    "handler failed; will retry",
-                    extra={"worker": self._name, "topic": record.topic, "offset": record.offset},
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+async def topic_partitions(settings: KafkaSettings, topic: str, client_id: str) -> list[int]:
+    """The partition ids of ``topic`` as the cluster describes it now (empty when the topic
+    does not exist), through a short-lived admin client."""
+    admin = make_admin(settings, client_id)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if described.get("error_code"):
+        return []
+    return sorted(int(p["partition"]) for p in described.get("partitions", []))

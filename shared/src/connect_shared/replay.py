@@ -13,15 +13,17 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Iterable, Sequence
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import TopicPartition
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from connect_shared import jsonutil
+from connect_shared.backoff import Backoff
 from connect_shared.config import KafkaSettings
-from connect_shared.kafka import ConsumerWorker, Delivered, make_consumer
+from connect_shared.kafka import Delivered, make_consumer, topic_partitions
 from connect_shared.state import VIEW_READY_KEY, StateRecord, StateStore, view_is_ready
+from connect_shared.subscriber import Incoming, Received, Subscriber, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +34,14 @@ FOLLOWER_GROUP = "connect-state-view"
 
 async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -> int:
     """Apply every record of ``topic`` up to its current end; returns how many were read."""
+    partitions = await topic_partitions(settings, topic, "state-replay")
+    if not partitions:
+        raise RuntimeError(f"topic {topic} does not exist; create the topics first")
     consumer = make_consumer(settings, group_id=None, client_id="state-replay")
     count = 0
     try:
         await consumer.start()
-        # A consumer without subscriptions holds no topic metadata yet: fetch it.
-        cluster = await consumer._client.fetch_all_metadata()
-        partitions = cluster.partitions_for_topic(topic)
-        if not partitions:
-            raise RuntimeError(f"topic {topic} does not exist; create the topics first")
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        assigned = [TopicPartition(topic, p) for p in partitions]
         consumer.assign(assigned)
         await consumer.seek_to_beginning(*assigned)
         ends = await consumer.end_offsets(assigned)
@@ -49,8 +49,7 @@ async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -
         while remaining:
             batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
             for tp, messages in batches.items():
-                parsed = [p for m in messages if (p := parse_state_message(m)) is not None]
-                await store.apply_many(parsed)
+                await store.apply_many(_readable(Received.of(m) for m in messages))
                 count += len(messages)
                 if messages and messages[-1].offset + 1 >= ends[tp]:
                     remaining.discard(tp)
@@ -129,61 +128,45 @@ class ViewGuardian:
                 await self._task
 
 
-def parse_state_message(
-    message: ConsumerRecord[bytes, bytes],
-) -> tuple[StateRecord, Delivered] | None:
-    """The state write carried by one ``connect.state`` message: a null value is a tombstone
-    (the delete of the record named by the key). None for a message that names no record."""
-    where = Delivered(message.topic, message.partition, message.offset)
-    if message.value is None:
-        if not message.key:
-            log.error("tombstone without a key skipped", extra={"offset": message.offset})
-            return None
-        return StateRecord.tombstone(message.key.decode()), where
-    try:
-        record = StateRecord.model_validate(jsonutil.loads(message.value))
-    except ValueError:
-        log.error("unreadable state record skipped", extra={"offset": message.offset})
-        return None
-    return record, where
+def parse_state_message(received: Received) -> StateRecord:
+    """The state write carried by one ``connect.state`` record: a null value is a tombstone
+    (the delete of the record named by the key). Raises ``ValueError`` for a record that names
+    no record or does not parse."""
+    if received.value is None:
+        if not received.key:
+            raise ValueError("tombstone without a key")
+        return StateRecord.tombstone(received.key.decode())
+    return StateRecord.model_validate(jsonutil.loads(received.value))
 
 
-class StateFollower(ConsumerWorker):
-    """Re-applies every state write of a fetched batch in one Redis round trip.
+def _readable(records: Iterable[Received]) -> list[tuple[StateRecord, Delivered]]:
+    writes = []
+    for received in records:
+        try:
+            writes.append((parse_state_message(received), received.delivered))
+        except ValueError:
+            log.error("unreadable state record skipped", extra={"offset": received.offset})
+    return writes
+
+
+def state_follower(
+    settings: KafkaSettings, topic: str, store: StateStore
+) -> Subscriber[StateRecord]:
+    """A consumer-group subscriber re-applying every state write of a fetched batch in one
+    Redis round trip.
 
     Nearly every write was applied already by the process that made it (the offset check makes
     that a no-op), so this costs one pipeline per batch, not one call per record.
     """
 
-    def __init__(self, consumer: AIOKafkaConsumer, store: StateStore) -> None:
-        super().__init__(consumer, self._unused, name="state-follower")
-        self._store = store
+    async def apply(batch: Sequence[Incoming[StateRecord]]) -> None:
+        await store.apply_many([(item.message, item.received.delivered) for item in batch])
 
-    @staticmethod
-    async def _unused(message: ConsumerRecord[bytes, bytes]) -> None:
-        raise AssertionError("StateFollower applies whole batches")
-
-    async def process(
-        self, batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
-    ) -> None:
-        writes = [
-            parsed
-            for records in batches.values()
-            for message in records
-            if (parsed := parse_state_message(message)) is not None
-        ]
-        delay = 0.2
-        while True:
-            try:
-                await self._store.apply_many(writes)
-                return
-            except RedisError as exc:
-                log.warning("state follower waits for Redis", extra={"error": repr(exc)})
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
-
-
-def state_follower(settings: KafkaSettings, topic: str, store: StateStore) -> StateFollower:
-    """A consumer-group worker re-applying every state write (idempotent by offset)."""
-    consumer = make_consumer(settings, topic, group_id=FOLLOWER_GROUP, client_id="state-follower")
-    return StateFollower(consumer, store)
+    subscription = Subscription(
+        topic,
+        FOLLOWER_GROUP,
+        "state-follower",
+        parse_state_message,
+        retry=Backoff(first=0.2, cap=5.0),
+    )
+    return Subscriber.batches(settings, subscription, apply)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from redis.asyncio import Redis
 
+from connect_shared.backoff import Backoff, retry
 from connect_shared.config import InfraSettings
 from connect_shared.kafka import DurableProducer
 from connect_shared.redis_client import make_redis
@@ -19,6 +20,8 @@ from connect_shared.replay import ViewGuardian, state_follower
 from connect_shared.state import StateStore
 
 log = logging.getLogger(__name__)
+
+START_BACKOFF = Backoff(first=0.5, cap=5.0)
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,10 @@ async def open_runtime(
 
 async def _start_producer(producer: DurableProducer) -> None:
     # The broker may come up after the service (make run starts both at once): keep trying.
-    delay = 0.5
-    while True:
-        try:
-            await producer.start()
-            return
-        except Exception as exc:
-            log.warning("kafka not reachable yet; retrying", extra={"error": repr(exc)})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    def failed(exc: Exception) -> None:
+        log.warning("kafka not reachable yet; retrying", extra={"error": repr(exc)})
+
+    await retry(producer.start, START_BACKOFF, failed=failed)
 
 
 async def _follow_state(runtime: Runtime) -> None:

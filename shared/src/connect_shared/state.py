@@ -19,7 +19,6 @@ record but keeps its offset, so an older write replayed later cannot bring it ba
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisError
 
 from connect_shared import jsonutil
+from connect_shared.backoff import Backoff, retry
 from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 ValueT = TypeVar("ValueT")
 
 VIEW_READY_KEY = "connect:view-ready"
-APPLY_ATTEMPTS = 5
+APPLY_BACKOFF = Backoff(first=0.05, cap=0.8, attempts=5)
 
 # KEYS: the record hash, its write guard. ARGV: offset, body, deleted, indexes, lookups, id,
 # the claim of the write guard this write was made under ('' for none).
@@ -164,20 +164,13 @@ class StateStore:
     async def _apply_acknowledged(self, writes: list[tuple[StateRecord, Delivered]]) -> None:
         # Once Kafka acknowledged, the write has happened and the caller must hear success:
         # Redis gets it as soon as it answers, and the state follower re-applies it anyway.
-        delay = 0.05
-        for attempt in range(APPLY_ATTEMPTS):
-            try:
-                await self.apply_many(writes)
-                return
-            except RedisError as exc:
-                if attempt == APPLY_ATTEMPTS - 1:
-                    log.warning(
-                        "durable write not yet in the view; the follower will apply it",
-                        extra={"ids": [r.id for r, _ in writes], "error": repr(exc)},
-                    )
-                    return
-                await asyncio.sleep(delay)
-                delay *= 2
+        try:
+            await retry(lambda: self.apply_many(writes), APPLY_BACKOFF, on=RedisError)
+        except RedisError as exc:
+            log.warning(
+                "durable write not yet in the view; the follower will apply it",
+                extra={"ids": [r.id for r, _ in writes], "error": repr(exc)},
+            )
 
     async def apply_many(self, writes: Sequence[tuple[StateRecord, Delivered]]) -> None:
         """Apply several durable writes in one round trip (each unless a newer one is there)."""

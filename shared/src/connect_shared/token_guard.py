@@ -7,9 +7,11 @@ by then the winner has written the new status durably, or failed and released it
 
 from __future__ import annotations
 
+import contextlib
 from enum import IntEnum
 
 from redis.asyncio import Redis
+from redis.exceptions import LockNotOwnedError
 
 from connect_shared.state import record_key
 
@@ -20,11 +22,6 @@ local token = cjson.decode(body)
 if token.status ~= 'created' then return 0 end
 if tonumber(token.expires_at_ms) <= tonumber(ARGV[2]) then return -2 end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[3]) then return 1 end
-return 0
-"""
-
-_RELEASE_SCRIPT = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
 
@@ -48,8 +45,8 @@ class TokenGuard:
     """Claims and releases tokens atomically in Redis."""
 
     def __init__(self, redis: Redis) -> None:
+        self._redis = redis
         self._claim = redis.register_script(_CLAIM_SCRIPT)
-        self._release = redis.register_script(_RELEASE_SCRIPT)
 
     async def claim(self, token_id: str, claimant: str, now_ms: int) -> ClaimResult:
         """Try to move ``token_id`` out of ``created`` on behalf of ``claimant``."""
@@ -61,4 +58,7 @@ class TokenGuard:
 
     async def release(self, token_id: str, claimant: str) -> None:
         """Give a claim back (the durable write failed), if it is still ours."""
-        await self._release(keys=[_claim_key(token_id)], args=[claimant])
+        # The claim is taken by the script above, but given back like any redis-py lock.
+        lock = self._redis.lock(_claim_key(token_id), thread_local=False)
+        with contextlib.suppress(LockNotOwnedError):
+            await lock.do_release(claimant.encode())

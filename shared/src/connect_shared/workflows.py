@@ -8,7 +8,7 @@ the redeemer runs ``redeem-share-token`` actions. Each executor is a consumer gr
 
 At most once per (workflow, trigger event): the run id derives from both, a run is recorded
 durably (``connect.state`` plus its ``workflow-run.*`` event, acknowledged together) and a
-recorded run is never redone; a Redis lease (``SET NX``) keeps two consumers from running it
+recorded run is never redone; a Redis lease (redis-py's lock) keeps two consumers from running it
 concurrently. An action's own effect must be idempotent by the run id for the crash window
 between acting and recording (the issuer derives the token id from it; the redeemer's
 single-use token guard refuses a second redeem).
@@ -16,6 +16,7 @@ single-use token guard refuses a second redeem).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings
+from redis.exceptions import LockNotOwnedError
 
 from connect_shared import jsonutil
 from connect_shared.clock import epoch_ms, iso, parse_iso, utcnow
@@ -293,10 +295,6 @@ class ActionDone:
 Perform = Callable[[RunContext], Awaitable[ActionDone]]
 
 ATTEMPT_SECONDS = 8 * 24 * 3600  # longer than connect.events' retention
-_RELEASE_SCRIPT = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
 
 
 class RunInProgress(Exception):
@@ -321,21 +319,8 @@ class WorkflowRunner:
         self._events_topic = events_topic
         self._action_type = action_type
         self._perform = perform
-        self._lease_ms = max(1000, int(lease_seconds * 1000))
+        self._lease_seconds = max(1.0, lease_seconds)
         self._triggers = TRIGGERS_BY_ACTION[action_type]
-        self._release = store.redis.register_script(_RELEASE_SCRIPT)
-
-    async def handle_raw(self, value: bytes | None, produced_ms: int) -> None:
-        """Handle one ``connect.events`` message value (unreadable ones are skipped: only the
-        platform writes that topic)."""
-        if not value:
-            return
-        try:
-            event = Event.model_validate(jsonutil.loads(value))
-        except ValueError:
-            log.error("unreadable event skipped by the workflow executor")
-            return
-        await self.handle(event, produced_ms)
 
     async def handle(self, event: Event, produced_ms: int) -> None:
         """Run every workflow ``event`` triggers; raises only when a retry may succeed."""
@@ -374,8 +359,11 @@ class WorkflowRunner:
         if await self._store.get(run_id) is not None:
             return  # recorded: a redelivery
         redis = self._store.redis
-        lease, claimant = f"guard:workflow-run:{run_id}", new_id("wlc_")
-        if not await redis.set(lease, claimant, nx=True, px=self._lease_ms):
+        # redis-py's lock: SET NX PX to take it, a compare-and-delete script to give it back.
+        lease = redis.lock(
+            f"guard:workflow-run:{run_id}", timeout=self._lease_seconds, thread_local=False
+        )
+        if not await lease.acquire(blocking=False, token=new_id("wlc_")):
             raise RunInProgress(run_id)
         try:
             if await self._store.get(run_id) is not None:
@@ -394,8 +382,10 @@ class WorkflowRunner:
                 extra={"workflow": workflow.id, "run": run_id, "outcome": run.outcome},
             )
         finally:
-            # Recorded or failed: either way the lease has done its job (if it is still ours).
-            await self._release(keys=[lease], args=[claimant])
+            # Recorded or failed: either way the lease has done its job (if it is still ours;
+            # one that lapsed meanwhile may be another consumer's now, and stays).
+            with contextlib.suppress(LockNotOwnedError):
+                await lease.release()
 
     async def _attempt(self, context: RunContext) -> WorkflowRunRecord:
         error: RunError | None = None

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from redis.asyncio import Redis
 
 from connect_shared import jsonutil
@@ -31,7 +31,7 @@ from tests.support.ingest import (
     produce_raw,
     produce_signed,
 )
-from tests.support.kafka import TopicRecorder, event_named
+from tests.support.kafka import TopicRecorder, event_named, topic_partitions
 from tests.support.ports import KAFKA_BOOTSTRAP, redis_url, service_env
 from tests.support.services import ROOT, ServiceProcess
 
@@ -232,9 +232,7 @@ async def _state_values(record_id: str) -> list[bytes]:
     consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, group_id=None)
     await consumer.start()
     try:
-        cluster = await consumer._client.fetch_all_metadata()
-        numbers = sorted(cluster.partitions_for_topic("connect.state") or set())
-        partitions = [TopicPartition("connect.state", p) for p in numbers]
+        partitions = await topic_partitions("connect.state")
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)

@@ -8,9 +8,8 @@ import logging
 import time
 
 from aiohttp import web
-from aiokafka import ConsumerRecord
 
-from connect_shared.kafka import ConsumerWorker, make_consumer
+from connect_shared.subscriber import Incoming, Received, Subscriber, Subscription
 from issuer.bootstrap import ISSUER
 from issuer.usecases.ingestion import SourceMessage
 
@@ -19,40 +18,45 @@ log = logging.getLogger(__name__)
 LOG_APPEND_TIME = 1  # aiokafka's timestamp_type of a broker-stamped record
 
 
-def stored_at(record: ConsumerRecord[bytes, bytes]) -> int:
-    """When the broker stored ``record`` (unix seconds): its own stamp when the topic uses
+def stored_at(received: Received) -> int:
+    """When the broker stored ``received`` (unix seconds): its own stamp when the topic uses
     LogAppendTime, so a lagging consumer keeps fresh messages fresh; otherwise now, because a
     producer-set CreateTime is as forgeable as the signature's own timestamp."""
-    if record.timestamp_type == LOG_APPEND_TIME:
-        return int(record.timestamp) // 1000
+    if received.timestamp_type == LOG_APPEND_TIME:
+        return int(received.timestamp) // 1000
     return int(time.time())
+
+
+def source_message(received: Received) -> SourceMessage:
+    """The message as the ingestion use case takes it: still raw, because the signature covers
+    the exact bytes and is checked before anything is parsed (the use case dead-letters what
+    fails, with the reason)."""
+    return SourceMessage(
+        received.topic,
+        received.partition,
+        received.offset,
+        received.key,
+        received.value,
+        headers=received.headers,
+        stored_at=stored_at(received),
+    )
 
 
 async def consume_source_events(app: web.Application) -> None:
     """Read ``connect.source-events`` in the issuers' consumer group; commit after the work."""
     issuer = app[ISSUER]
     settings = issuer.settings
-    consumer = make_consumer(
-        settings,
+    subscription = Subscription(
         settings.topic_source_events,
-        group_id=settings.source_events_group,
-        client_id="issuer-source-events",
+        settings.source_events_group,
+        "issuer-source-events",
+        source_message,
     )
 
-    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        await issuer.ingestion.handle(
-            SourceMessage(
-                record.topic,
-                record.partition,
-                record.offset,
-                record.key,
-                record.value,
-                headers=list(record.headers),
-                stored_at=stored_at(record),
-            )
-        )
+    async def handle(incoming: Incoming[SourceMessage]) -> None:
+        await issuer.ingestion.handle(incoming.message)
 
-    await ConsumerWorker(consumer, handle, name="source-events").run()
+    await Subscriber.each(settings, subscription, handle).run()
 
 
 async def sweep_expired_tokens(app: web.Application) -> None:

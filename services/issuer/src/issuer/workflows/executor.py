@@ -11,11 +11,10 @@ from __future__ import annotations
 import contextlib
 
 from aiohttp import web
-from aiokafka import ConsumerRecord
 
 from connect_shared.ids import derived_id, has_prefix
-from connect_shared.kafka import ConsumerWorker, make_consumer
 from connect_shared.views import SHARE_TOKEN_TYPE
+from connect_shared.workflow_events import workflow_events
 from connect_shared.workflows import ActionDone, RunContext, RunFailed, WorkflowRunner
 from issuer.bootstrap import ISSUER
 from issuer.domain.share_tokens import DEFAULT_TTL_SECONDS, SOURCE_PREFIXES
@@ -64,14 +63,6 @@ async def execute_workflows(app: web.Application) -> None:
         CreateShareTokenAction(issuer.tokens),
         lease_seconds=settings.workflow_run_lease_seconds,
     )
-    consumer = make_consumer(
-        settings,
-        settings.topic_events,
-        group_id=settings.workflows_group,
-        client_id="issuer-workflows",
-    )
-
-    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        await runner.handle_raw(record.value, record.timestamp)
-
-    await ConsumerWorker(consumer, handle, name="issuer-workflows").run()
+    await workflow_events(
+        settings, settings.topic_events, settings.workflows_group, "issuer-workflows", runner.handle
+    ).run()

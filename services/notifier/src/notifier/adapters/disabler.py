@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from connect_shared import jsonutil
+from connect_shared.backoff import Backoff, retry
 from connect_shared.clock import utcnow
 from connect_shared.events import build_event
 from connect_shared.kafka import OutgoingMessage
@@ -20,8 +20,7 @@ from notifier.metrics import WEBHOOKS_DISABLED
 log = logging.getLogger(__name__)
 
 
-DISABLE_ATTEMPTS = 3
-RETRY_DELAY_SECONDS = 0.1
+DISABLE_BACKOFF = Backoff(first=0.1, cap=0.2, attempts=3)
 
 
 class WebhookDisabler:
@@ -40,21 +39,27 @@ class WebhookDisabler:
         """Disable ``webhook_id`` unless it is gone, already disabled or (given ``url``, the
         endpoint that failed) pointed elsewhere meanwhile; True if this call disabled it.
         A change that wins the race in between is re-read and decided on again (bounded)."""
-        for attempt in range(DISABLE_ATTEMPTS):
-            if attempt:  # a change in flight usually lands within milliseconds
-                await asyncio.sleep(RETRY_DELAY_SECONDS * attempt)
-            found = await self._webhooks.read(webhook_id)
-            if found is None or found.value.status != "enabled":
-                return False
-            if url is not None and found.value.url != url:
-                return False
-            try:
-                await self._disable(found.value, found.version, reason, kind)
-            except LostRace:
-                continue
-            return True
-        log.warning("webhook not disabled: it kept changing", extra={"webhook_id": webhook_id})
-        return False
+        try:
+            # A change in flight usually lands within milliseconds: re-read after a short wait.
+            return await retry(
+                lambda: self._disable_current(webhook_id, reason, kind, url),
+                DISABLE_BACKOFF,
+                on=LostRace,
+            )
+        except LostRace:
+            log.warning("webhook not disabled: it kept changing", extra={"webhook_id": webhook_id})
+            return False
+
+    async def _disable_current(
+        self, webhook_id: str, reason: str, kind: str, url: str | None
+    ) -> bool:
+        found = await self._webhooks.read(webhook_id)
+        if found is None or found.value.status != "enabled":
+            return False
+        if url is not None and found.value.url != url:
+            return False
+        await self._disable(found.value, found.version, reason, kind)
+        return True
 
     async def _disable(self, webhook: WebhookRecord, version: int, reason: str, kind: str) -> None:
         disabled = set_status(webhook, "disabled", utcnow(), reason)

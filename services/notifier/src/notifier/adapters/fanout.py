@@ -15,13 +15,11 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
-from pydantic import ValidationError
-
+from connect_shared.backoff import Backoff
 from connect_shared.config import KafkaSettings
 from connect_shared.events import Event
-from connect_shared.kafka import make_consumer
 from connect_shared.replay import ViewGuardian
+from connect_shared.subscriber import Incoming, Partitions, Subscriber, Subscription, model_value
 from notifier.adapters.queue import DeliveryQueue, EventFanout
 from notifier.adapters.webhook_store import WebhookStore
 from notifier.domain.schedule import RetryPolicy
@@ -53,24 +51,14 @@ class Fanout:
         self._max_backlog = max_due_backlog
         self._on_scheduled = on_scheduled
 
-    async def handle(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> int:
-        """Schedule the deliveries of ``records``; returns how many were created."""
-        events: list[tuple[Event, bytes]] = []
-        for record in records:
-            if record.value is None:
-                continue
-            try:
-                events.append((Event.model_validate_json(record.value), record.value))
-            except ValidationError:
-                log.error(
-                    "unreadable event skipped",
-                    extra={"partition": record.partition, "offset": record.offset},
-                )
+    async def handle(self, events: Sequence[Incoming[Event]]) -> int:
+        """Schedule the deliveries of ``events``; returns how many were created."""
         if not events:
             return 0
-        by_org = await self._webhooks.for_orgs(e.organization_id for e, _ in events)
+        by_org = await self._webhooks.for_orgs(e.message.organization_id for e in events)
         fanouts = []
-        for event, raw in events:
+        for incoming in events:
+            event, raw = incoming.message, incoming.received.value or b""
             targets = [w.id for w in by_org.get(event.organization_id, []) if w.wants(event.name)]
             if targets:
                 fanouts.append(
@@ -86,29 +74,31 @@ class Fanout:
 
     async def run(self, settings: KafkaSettings, topic: str, group_id: str) -> None:
         """Consume until cancelled (the caller restarts it after a failure)."""
-        consumer = make_consumer(settings, topic, group_id=group_id, client_id="notifier-fanout")
-        await consumer.start()
-        try:
-            while True:
-                if not await self._guardian.ready():
-                    # Without the view every org would look webhook-less: wait, never skip.
-                    await asyncio.sleep(VIEW_WAIT_SECONDS)
-                    continue
-                await self._apply_backpressure(consumer)
-                batches = await consumer.getmany(timeout_ms=500, max_records=BATCH_RECORDS)
-                if not batches:
-                    continue
-                await self.handle([r for records in batches.values() for r in records])
-                await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
-        finally:
-            await consumer.stop()
+        subscription = Subscription(
+            topic,
+            group_id,
+            "notifier-fanout",
+            model_value(Event),
+            # Redis comes back within seconds after an outage: retry soon, not after 30 s.
+            retry=Backoff(first=0.5, cap=2.0),
+            max_records=BATCH_RECORDS,
+        )
+        await Subscriber.batches(
+            settings, subscription, self._handle_batch, before_poll=self._before_poll
+        ).run()
 
-    async def _apply_backpressure(self, consumer: AIOKafkaConsumer) -> None:
+    async def _handle_batch(self, events: Sequence[Incoming[Event]]) -> None:
+        await self.handle(events)
+
+    async def _before_poll(self, partitions: Partitions) -> bool:
+        if not await self._guardian.ready():
+            # Without the view every org would look webhook-less: wait, never skip.
+            await asyncio.sleep(VIEW_WAIT_SECONDS)
+            return False
         backlog = await self._queue.due_backlog(int(time.time() * 1000))
-        assigned = consumer.assignment()
         if backlog > self._max_backlog:
-            if assigned - consumer.paused():
+            if partitions.pause():
                 log.warning("pausing fan-out: delivery backlog", extra={"backlog": backlog})
-            consumer.pause(*assigned)
-        elif consumer.paused():
-            consumer.resume(*consumer.paused())
+        else:
+            partitions.resume()
+        return True

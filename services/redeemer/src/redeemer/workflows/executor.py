@@ -9,13 +9,13 @@ is recorded as done, not as an error.
 
 from __future__ import annotations
 
-from aiokafka import ConsumerRecord
-
 from connect_shared.errors import Conflict
+from connect_shared.events import Event
 from connect_shared.ids import has_prefix
-from connect_shared.kafka import ConsumerWorker, make_consumer
 from connect_shared.runtime import Runtime
+from connect_shared.subscriber import Subscriber
 from connect_shared.views import SHARE_TOKEN_TYPE
+from connect_shared.workflow_events import workflow_events
 from connect_shared.workflows import ActionDone, RunContext, RunFailed, WorkflowRunner
 from redeemer.config import RedeemerSettings
 from redeemer.domain.commands import RedeemCommand
@@ -44,7 +44,7 @@ class RedeemShareTokenAction:
 
 def workflow_executor(
     settings: RedeemerSettings, runtime: Runtime, service: RedeemService
-) -> ConsumerWorker:
+) -> Subscriber[Event]:
     """A consumer-group worker running the redeem workflows that events trigger."""
     runner = WorkflowRunner(
         runtime.store,
@@ -53,14 +53,10 @@ def workflow_executor(
         RedeemShareTokenAction(service),
         lease_seconds=settings.workflow_run_lease_seconds,
     )
-    consumer = make_consumer(
+    return workflow_events(
         settings,
         settings.topic_events,
-        group_id=settings.workflows_group,
-        client_id="redeemer-workflows",
+        settings.workflows_group,
+        "redeemer-workflows",
+        runner.handle,
     )
-
-    async def handle(record: ConsumerRecord[bytes, bytes]) -> None:
-        await runner.handle_raw(record.value, record.timestamp)
-
-    return ConsumerWorker(consumer, handle, name="redeemer-workflows")

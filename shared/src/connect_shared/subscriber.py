@@ -1,0 +1,277 @@
+"""Typed Kafka subscribers: every consumer of the platform is one :class:`Subscription` (a topic,
+a consumer group, how a message is parsed, retry and dead-letter settings) run by a
+:class:`Subscriber` that hands its handler parsed messages.
+
+The guarantees live here once:
+
+* offsets are committed after the handler finished, once per fetched batch (at-least-once;
+  handlers must be idempotent);
+* one message at a time (:meth:`Subscriber.each`): messages with the same key are handled in
+  order, different keys concurrently (bounded by ``max_concurrency``); a whole batch
+  (:meth:`Subscriber.batches`): the handler sees every parsed message of one fetch;
+* a handler that raises is retried with back-off and its offset is not committed, so nothing is
+  skipped;
+* a message that cannot be parsed goes to the dead letter (by default a logged error) and is
+  committed with the rest: it never blocks its partition;
+* the consumer is made by :func:`connect_shared.kafka.make_consumer`, with the configured
+  Kafka security.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from pydantic import BaseModel
+
+from connect_shared import jsonutil
+from connect_shared.backoff import Backoff, retry
+from connect_shared.config import KafkaSettings
+from connect_shared.kafka import Delivered, Headers, make_consumer
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M")
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+DEFAULT_RETRY = Backoff(first=1.0, cap=30.0)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One record as the broker stored it: where, key, raw value, headers and timestamp."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Headers
+    timestamp: int
+    timestamp_type: int
+
+    @classmethod
+    def of(cls, record: ConsumerRecord[bytes, bytes]) -> Received:
+        """The :class:`Received` of an aiokafka record."""
+        return cls(
+            record.topic,
+            record.partition,
+            record.offset,
+            record.key,
+            record.value,
+            list(record.headers),
+            record.timestamp,
+            record.timestamp_type,
+        )
+
+    @property
+    def delivered(self) -> Delivered:
+        """Where the record is stored (the version of a state write)."""
+        return Delivered(self.topic, self.partition, self.offset)
+
+
+@dataclass(frozen=True)
+class Incoming(Generic[M]):
+    """A parsed message and the record it came from."""
+
+    message: M
+    received: Received
+
+
+Decode = Callable[[Received], M | None]
+"""Parses a record: the message, None when there is nothing to do (e.g. a tombstone on a topic
+without deletes), or an exception when the record is malformed."""
+
+DeadLetter = Callable[[Received, str], Awaitable[None]]
+"""Takes a record that cannot be parsed, with the reason."""
+
+
+def model_value(model: type[ModelT]) -> Decode[ModelT]:
+    """A decoder validating the record's JSON value with ``model`` (integers of any size stay
+    exact); an empty or null value is skipped."""
+
+    def decode(received: Received) -> ModelT | None:
+        if not received.value:
+            return None
+        return model.model_validate(jsonutil.loads(received.value))
+
+    return decode
+
+
+async def log_dead_letter(received: Received, reason: str) -> None:
+    """The default dead letter of topics only the platform writes: an unreadable message is a
+    bug, not work, so it is logged as an error and skipped."""
+    log.error(
+        "unreadable message skipped",
+        extra={
+            "topic": received.topic,
+            "partition": received.partition,
+            "offset": received.offset,
+            "reason": reason,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Subscription(Generic[M]):
+    """What to consume and how: ``topic`` in consumer group ``group``, parsed by ``decode``;
+    failed handlers are retried with ``retry``; unparseable records go to ``dead_letter``.
+    ``consumer_options`` override :func:`make_consumer`'s (e.g. the session timeout)."""
+
+    topic: str
+    group: str
+    client_id: str
+    decode: Decode[M]
+    retry: Backoff = DEFAULT_RETRY
+    dead_letter: DeadLetter = log_dead_letter
+    max_records: int = 500
+    max_concurrency: int = 32
+    consumer_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Partitions:
+    """The subscriber's assigned partitions, for back-pressure: paused partitions are not
+    fetched, but the group membership stays alive."""
+
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self._consumer = consumer
+
+    def pause(self) -> bool:
+        """Pause every assigned partition; True if some were still flowing."""
+        assigned = self._consumer.assignment()
+        flowing = bool(assigned - self._consumer.paused())
+        self._consumer.pause(*assigned)
+        return flowing
+
+    def resume(self) -> None:
+        """Resume every paused partition."""
+        paused = self._consumer.paused()
+        if paused:
+            self._consumer.resume(*paused)
+
+
+BeforePoll = Callable[[Partitions], Awaitable[bool]]
+"""Runs before every fetch: may pause or resume partitions; False skips this round (the hook
+waits before returning it, so the loop does not spin)."""
+
+Records = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+
+
+class Subscriber(Generic[M]):
+    """Runs one subscription until cancelled; build it with :meth:`each` or :meth:`batches`."""
+
+    def __init__(
+        self,
+        settings: KafkaSettings,
+        subscription: Subscription[M],
+        process: Callable[[list[Incoming[M]]], Awaitable[None]],
+        before_poll: BeforePoll | None,
+    ) -> None:
+        self._settings = settings
+        self._subscription = subscription
+        self._process = process
+        self._before_poll = before_poll
+
+    @classmethod
+    def each(
+        cls,
+        settings: KafkaSettings,
+        subscription: Subscription[M],
+        handler: Callable[[Incoming[M]], Awaitable[None]],
+    ) -> Subscriber[M]:
+        """A subscriber calling ``handler`` once per message: same key in order, different keys
+        concurrently (at most ``max_concurrency`` keys at once, so a big batch cannot drain a
+        connection pool)."""
+        slots = asyncio.Semaphore(subscription.max_concurrency)
+
+        async def in_order(messages: list[Incoming[M]]) -> None:
+            async with slots:
+                for message in messages:
+                    await _with_retry(subscription, handler, message)
+
+        async def process(messages: list[Incoming[M]]) -> None:
+            by_key: dict[tuple[int, bytes | None], list[Incoming[M]]] = {}
+            for message in messages:
+                key = (message.received.partition, message.received.key)
+                by_key.setdefault(key, []).append(message)
+            await asyncio.gather(*(in_order(group) for group in by_key.values()))
+
+        return cls(settings, subscription, process, None)
+
+    @classmethod
+    def batches(
+        cls,
+        settings: KafkaSettings,
+        subscription: Subscription[M],
+        handler: Callable[[Sequence[Incoming[M]]], Awaitable[None]],
+        *,
+        before_poll: BeforePoll | None = None,
+    ) -> Subscriber[M]:
+        """A subscriber calling ``handler`` once per fetched batch with all its parsed messages
+        (for work that is cheaper in bulk: one Redis round trip per batch)."""
+
+        async def process(messages: list[Incoming[M]]) -> None:
+            if messages:
+                await _with_retry(subscription, handler, messages)
+
+        return cls(settings, subscription, process, before_poll)
+
+    async def run(self) -> None:
+        """Start the consumer and process until cancelled."""
+        sub = self._subscription
+        consumer = make_consumer(
+            self._settings,
+            sub.topic,
+            group_id=sub.group,
+            client_id=sub.client_id,
+            **sub.consumer_options,
+        )
+        await consumer.start()
+        try:
+            partitions = Partitions(consumer)
+            while True:
+                if self._before_poll is not None and not await self._before_poll(partitions):
+                    continue
+                batches = await consumer.getmany(timeout_ms=500, max_records=sub.max_records)
+                if not batches:
+                    continue
+                await self.process(batches)
+                # One commit for the whole batch, and only after all of it was handled.
+                await consumer.commit(
+                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                )
+        finally:
+            await consumer.stop()
+
+    async def process(self, batches: Records) -> None:
+        """Parse one fetched batch (dead-lettering what cannot be parsed) and handle the rest."""
+        parsed: list[Incoming[M]] = []
+        for records in batches.values():
+            for record in records:
+                received = Received.of(record)
+                try:
+                    message = self._subscription.decode(received)
+                except Exception as exc:
+                    # Parsing does no I/O: a retry could only fail again and block the partition.
+                    reason = f"{type(exc).__name__}: {exc}"[:300]
+                    await self._subscription.dead_letter(received, reason)
+                    continue
+                if message is not None:
+                    parsed.append(Incoming(message, received))
+        await self._process(parsed)
+
+
+async def _with_retry(
+    subscription: Subscription[Any], handler: Callable[[Any], Awaitable[None]], work: Any
+) -> None:
+    def failed(_: Exception) -> None:
+        log.exception(
+            "handler failed; will retry",
+            extra={"worker": subscription.client_id, "topic": subscription.topic},
+        )
+
+    await retry(lambda: handler(work), subscription.retry, failed=failed)
