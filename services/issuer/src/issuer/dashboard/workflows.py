@@ -15,10 +15,10 @@ from connect_shared.pagination import PageRequest
 from connect_shared.web.forms import whole_number
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.workflows import TRIGGERS_BY_ACTION, WorkflowTrigger
+from issuer.adapters.http.workflow_requests import CreateWorkflow, parse_action
 from issuer.dashboard.common import issuer
 from issuer.dashboard.share_tokens import outbound_connections
 from issuer.domain.share_tokens import DEFAULT_TTL_SECONDS
-from issuer.workflows.requests import CreateWorkflow, parse_action
 from issuer.workflows.usecases import WorkflowChanges
 
 BASE = PREFIX + "/workflows"
