@@ -15,7 +15,7 @@ from tests.issuer.integration.conftest import Clock, active_connection, inquiry_
 pytestmark = pytest.mark.integration
 
 
-async def test_peek_past_expires_at_is_refused_as_wrong_state_even_before_the_sweeper_expired_the_token(
+async def test_peek_past_expires_at_is_refused_even_before_the_sweeper_expired_the_token(
     runtime: Runtime, clock: Clock
 ) -> None:
     source_org, destination_org = new_id("org_"), new_id("org_")
