@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connect_shared.state import StateRecord
+from connect_shared.state_record import StateRecord
 
 TokenStatus = Literal["created", "pending", "redeemed", "expired", "failed"]
 ConnectionStatus = Literal["pending", "active", "inactive"]

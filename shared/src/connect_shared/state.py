@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisError
 
@@ -32,9 +30,11 @@ from connect_shared import jsonutil
 from connect_shared.backoff import Backoff, retry
 from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
 
-log = logging.getLogger(__name__)
+# Re-exported: the records used to live here, and the store is where callers look for them.
+from connect_shared.state_record import StateRecord as StateRecord
+from connect_shared.state_record import Versioned as Versioned
 
-ValueT = TypeVar("ValueT")
+log = logging.getLogger(__name__)
 
 VIEW_READY_KEY = "connect:view-ready"
 APPLY_BACKOFF = Backoff(first=0.05, cap=0.8, attempts=5)
@@ -76,37 +76,6 @@ for name, value in pairs(cjson.decode(ARGV[5])) do redis.call('SET', name, value
 release()
 return 1
 """
-
-
-class StateRecord(BaseModel):
-    """One entity write as it travels on ``connect.state``.
-
-    A ``deleted`` record travels as a tombstone (null value), never with its body."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    kind: str
-    body: dict[str, Any] = Field(default_factory=dict)
-    indexes: dict[str, float] = Field(default_factory=dict)
-    lookups: dict[str, str] = Field(default_factory=dict)
-    deleted: bool = False
-    claim: str | None = Field(
-        None, description="The write guard this write was made under; applying it frees it."
-    )
-
-    @classmethod
-    def tombstone(cls, record_id: str, kind: str = "") -> StateRecord:
-        """The delete of ``record_id`` (a null-valued message on the topic)."""
-        return cls(id=record_id, kind=kind, deleted=True)
-
-
-@dataclass(frozen=True)
-class Versioned(Generic[ValueT]):
-    """A value read from the view with the version (Kafka offset) it was read at."""
-
-    value: ValueT
-    version: int
 
 
 def _apply_args(record: StateRecord, where: Delivered) -> list[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from connect_shared.errors import Conflict
+from connect_shared.domain_errors import WrongState
 from connect_shared.ids import new_id
 from connect_shared.runtime import Runtime
 from issuer.bootstrap import build_issuer
@@ -15,7 +15,7 @@ from tests.issuer.integration.conftest import Clock, active_connection, inquiry_
 pytestmark = pytest.mark.integration
 
 
-async def test_peek_past_expires_at_is_409_even_before_the_sweeper_expired_the_token(
+async def test_peek_past_expires_at_is_refused_even_before_the_sweeper_expired_the_token(
     runtime: Runtime, clock: Clock
 ) -> None:
     source_org, destination_org = new_id("org_"), new_id("org_")
@@ -26,7 +26,7 @@ async def test_peek_past_expires_at_is_409_even_before_the_sweeper_expired_the_t
     assert await issuer.tokens.peek(destination_org, token) == {"name-first": "Di"}
 
     clock.advance(60)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(WrongState) as refused:
         await issuer.tokens.peek(destination_org, token)
     assert refused.value.meta == {"status": "expired", "connection-status": "active"}
     stored = await issuer.tokens.get(destination_org, token.id)

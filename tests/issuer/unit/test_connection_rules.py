@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connect_shared.errors import Conflict, Forbidden, Unprocessable
+from connect_shared.domain_errors import InvalidValue, NotAllowed, WrongState
 from issuer.domain import connections as rules
 
 pytestmark = pytest.mark.unit
@@ -29,25 +29,25 @@ def test_new_connection_is_pending_between_two_organizations() -> None:
 
 
 def test_connecting_to_yourself_is_422_on_the_destination() -> None:
-    with pytest.raises(Unprocessable) as refused:
+    with pytest.raises(InvalidValue) as refused:
         rules.new_connection("org_a", "org_a", True, NOW)
-    assert refused.value.pointer == "/data/attributes/destination-organization-id"
+    assert refused.value.field == "destination-organization-id"
 
 
 def test_connecting_to_an_unknown_organization_is_422() -> None:
-    with pytest.raises(Unprocessable):
+    with pytest.raises(InvalidValue):
         rules.new_connection("org_a", "org_b", False, NOW)
 
 
 def test_only_the_destination_accepts() -> None:
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotAllowed):
         rules.accept(pending(), "org_src", NOW)
     assert rules.accept(pending(), "org_dst", NOW).status == "active"
 
 
 def test_accepting_twice_is_a_conflict() -> None:
     active = rules.accept(pending(), "org_dst", NOW)
-    with pytest.raises(Conflict):
+    with pytest.raises(WrongState):
         rules.accept(active, "org_dst", NOW)
 
 
@@ -55,10 +55,10 @@ def test_either_side_deactivates_and_only_the_source_reactivates() -> None:
     for side in ("org_src", "org_dst"):
         assert rules.deactivate(pending(), side, NOW).status == "inactive"
     inactive = rules.deactivate(pending(), "org_dst", NOW)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotAllowed):
         rules.reactivate(inactive, "org_dst", NOW)
     assert rules.reactivate(inactive, "org_src", NOW).status == "pending"
-    with pytest.raises(Conflict):
+    with pytest.raises(WrongState):
         rules.deactivate(inactive, "org_src", NOW)
 
 
@@ -66,5 +66,5 @@ def test_sharing_settings_merge_and_belong_to_the_source() -> None:
     first = rules.update_sharing(pending(), "org_src", {"ssn": "none"}, NOW)
     second = rules.update_sharing(first, "org_src", {"birthdate": "presence"}, NOW)
     assert second.sharing == {"ssn": "none", "birthdate": "presence"}
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotAllowed):
         rules.update_sharing(first, "org_dst", {"ssn": "full"}, NOW)

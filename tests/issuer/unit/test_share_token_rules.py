@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connect_shared.errors import Unprocessable
+from connect_shared.domain_errors import InvalidValue
 from connect_shared.records import ConnectionRecord, SourceObjectRecord
 from issuer.domain import share_tokens as rules
 
@@ -37,33 +37,33 @@ def inquiry(org_id: str = "org_src") -> SourceObjectRecord:
 
 @pytest.mark.parametrize("status", ["pending", "inactive"])
 def test_token_needs_an_active_connection(status: str) -> None:
-    with pytest.raises(Unprocessable) as refused:
+    with pytest.raises(InvalidValue) as refused:
         rules.check_connection(connection(status), "org_src")
-    assert refused.value.pointer == "/data/attributes/connection-id"
+    assert refused.value.field == "connection-id"
 
 
 @pytest.mark.parametrize("caller", ["org_dst", "org_other"])
 def test_only_the_source_issues_tokens(caller: str) -> None:
-    with pytest.raises(Unprocessable):
+    with pytest.raises(InvalidValue):
         rules.check_connection(connection(), caller)
 
 
 def test_missing_connection_is_422() -> None:
-    with pytest.raises(Unprocessable):
+    with pytest.raises(InvalidValue):
         rules.check_connection(None, "org_src")
 
 
 def test_source_object_must_belong_to_the_caller() -> None:
-    with pytest.raises(Unprocessable) as refused:
+    with pytest.raises(InvalidValue) as refused:
         rules.check_source(inquiry("org_other"), "org_src")
-    assert refused.value.pointer == "/data/attributes/source-id"
-    with pytest.raises(Unprocessable):
+    assert refused.value.field == "source-id"
+    with pytest.raises(InvalidValue):
         rules.check_source(None, "org_src")
 
 
 @pytest.mark.parametrize("ttl", [59, 1_814_401])
 def test_lifetime_outside_60s_to_21_days_is_refused(ttl: int) -> None:
-    with pytest.raises(Unprocessable):
+    with pytest.raises(InvalidValue):
         rules.new_share_token(connection(), inquiry(), ttl, NOW)
 
 

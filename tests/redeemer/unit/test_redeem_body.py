@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from connect_shared.domain_errors import InvalidValue
 from connect_shared.errors import BadRequest, Unprocessable
 from connect_shared.jsonapi import split_document
-from redeemer.domain.commands import RedeemCommand, check_destination_fits, parse_redeem
+from redeemer.adapters.http.requests import parse_redeem
+from redeemer.domain.commands import RedeemCommand, check_destination_fits
 from tests.redeemer.unit.builders import token
 
 pytestmark = pytest.mark.unit
@@ -100,7 +102,8 @@ def test_body_that_is_not_an_object_is_400() -> None:
 
 def test_destination_must_be_of_the_sources_collection() -> None:
     command = parse({"data": {"attributes": {"destination-id": "act_abc"}}})
-    with pytest.raises(Unprocessable):
+    with pytest.raises(InvalidValue) as refused:
         check_destination_fits(command, token())
+    assert refused.value.field == "destination-id"
     same = parse({"data": {"attributes": {"destination-id": "inq_abc"}}})
     check_destination_fits(same, token())

@@ -8,6 +8,7 @@ from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
 from connect_shared.web.pages import mount_dashboard
 from issuer.adapters.http import connections, openapi, share_tokens, source_objects
+from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.adapters.workers import consume_source_events, sweep_expired_tokens
 from issuer.bootstrap import issuer_context
 from issuer.config import IssuerSettings
@@ -18,7 +19,7 @@ from issuer.workflows.executor import execute_workflows
 
 def create_app(settings: IssuerSettings) -> web.Application:
     """The issuer app: shared middlewares and health, plus the issuer's routes and workers."""
-    app = create_base_app(settings, "issuer")
+    app = create_base_app(settings, "issuer", ISSUER_ERRORS)
     app.cleanup_ctx.append(issuer_context(settings))
     app.cleanup_ctx.append(background_task("source-events", consume_source_events))
     app.cleanup_ctx.append(background_task("expiry-sweeper", sweep_expired_tokens))

@@ -9,6 +9,7 @@ from connect_shared.http.idempotency import REPLAY_SEALER
 from connect_shared.secret_box import REPLAY_PURPOSE, SecretBox, decode_key
 from connect_shared.web.pages import mount_dashboard
 from notifier.adapters import api_deliveries, api_webhooks
+from notifier.adapters.http.errors import NOTIFIER_ERRORS
 from notifier.bootstrap import notifier_context
 from notifier.config import NotifierSettings
 from notifier.dashboard import create_dashboard
@@ -16,7 +17,7 @@ from notifier.dashboard import create_dashboard
 
 def create_app(settings: NotifierSettings) -> web.Application:
     """The notifier app: shared middlewares and health, plus the notifier's routes and workers."""
-    app = create_base_app(settings, "notifier")
+    app = create_base_app(settings, "notifier", NOTIFIER_ERRORS)
     # New webhooks and rotated secrets are answered with the secret: the replay cache seals them.
     app[REPLAY_SEALER] = SecretBox(
         decode_key(settings.secrets_key.get_secret_value()), REPLAY_PURPOSE

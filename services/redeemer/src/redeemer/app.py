@@ -12,6 +12,7 @@ from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
 from connect_shared.runtime import RUNTIME
 from connect_shared.web.pages import mount_dashboard
+from redeemer.adapters.http.errors import REDEEMER_ERRORS
 from redeemer.adapters.http_routes import add_routes
 from redeemer.adapters.key_directory import KeyDirectory, KeyRing
 from redeemer.adapters.redemption_worker import redemption_worker
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: RedeemerSettings) -> web.Application:
     """The redeemer app: shared middlewares and health, plus the redeemer's routes and workers."""
-    app = create_base_app(settings, "redeemer")
+    app = create_base_app(settings, "redeemer", REDEEMER_ERRORS)
     add_routes(app)
     mount_dashboard(app, create_dashboard(settings))
 

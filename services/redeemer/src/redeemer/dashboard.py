@@ -8,7 +8,9 @@ import re
 
 from aiohttp import web
 
+from connect_shared.domain_errors import DomainError
 from connect_shared.errors import ApiError, NotFound
+from connect_shared.http.error_table import as_api_error
 from connect_shared.web.pages import (
     PREFIX,
     create_dashboard_app,
@@ -17,9 +19,9 @@ from connect_shared.web.pages import (
     redirect,
     require_session,
 )
+from redeemer.adapters.http.requests import parse_redeem
 from redeemer.bootstrap import REDEEMER
 from redeemer.config import RedeemerSettings
-from redeemer.domain.commands import parse_redeem
 
 TOKEN_ID = re.compile(r"^cnst_[A-Za-z0-9]+$")
 
@@ -37,7 +39,8 @@ async def redeem(request: web.Request) -> web.Response:
         service = request.config_dict[REDEEMER].redeem_service
         await service.redeem(viewer.organization_id, token_id, command)
         notify(request, "info", "Redemption started; the status follows below.")
-    except ApiError as error:
+    except (ApiError, DomainError) as refused:
+        error = as_api_error(request, refused)
         if error.status in (404, 503):
             raise
         notify(request, "error", f"Not redeemed: {error.details}")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from connect_shared.clock import epoch_ms, utcnow
-from connect_shared.errors import Conflict, NotFound, Unprocessable
+from connect_shared.domain_errors import InvalidValue, NotVisible, WrongState
 from connect_shared.ids import new_id
 from connect_shared.records import ShareTokenRecord
 from connect_shared.redemptions import RedemptionRequest
@@ -35,14 +35,15 @@ class RedeemService:
     async def redeem(
         self, organization_id: str, token_id: str, command: RedeemCommand
     ) -> ShareTokenRecord:
-        """The token, now ``pending``; raises the contract's 404 / 409 / 422 / 503."""
+        """The token, now ``pending``. Refusals are domain exceptions (not visible, wrong state,
+        invalid value); a dependency that is down raises the store's 503."""
         token = await self._store.token(token_id)
         if token is None or token.destination_organization_id != organization_id:
-            raise NotFound(f"No share token {token_id}.")
+            raise NotVisible(f"No share token {token_id}.")
         check_destination_fits(command, token)
         connection = await self._store.connection(token.connection_id)
         if connection is None or connection.status != "active":
-            raise Unprocessable(
+            raise InvalidValue(
                 "The token's connection is not active.",
                 meta={"connection-id": token.connection_id},
             )
@@ -50,14 +51,14 @@ class RedeemService:
         claimant = new_id("rdm_")
         claimed = await self._guard.claim(token_id, claimant, epoch_ms(now))
         if claimed is ClaimResult.MISSING:
-            raise NotFound(f"No share token {token_id}.")
+            raise NotVisible(f"No share token {token_id}.")
         if claimed is ClaimResult.EXPIRED:
-            raise Conflict("The share token has expired.", meta={"status": "expired"})
+            raise WrongState("The share token has expired.", status="expired")
         if claimed is not ClaimResult.WON:
-            raise Conflict(
+            raise WrongState(
                 "The share token is not redeemable (it was redeemed, is being redeemed, "
                 "expired or failed).",
-                meta={"status": token.status},
+                status=token.status,
             )
         pending = start_redemption(token, command, now)
         request = RedemptionRequest(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from connect_shared.config import HttpSettings, ServiceSettings
+from connect_shared.http.error_table import ERROR_TABLE, ErrorTable, error_table
 from connect_shared.http.health import healthz, readyz
 from connect_shared.http.idempotency import idempotency_keys
 from connect_shared.http.keys import SERVICE_NAME
 from connect_shared.http.metrics import metrics_handler
 from connect_shared.http.middleware import (
     authenticate,
+    domain_errors,
     errors_as_jsonapi,
     key_inflection,
     request_context,
@@ -18,8 +20,13 @@ from connect_shared.http.middleware import (
 from connect_shared.runtime import runtime_context
 
 
-def create_base_app(settings: ServiceSettings, service_name: str) -> web.Application:
+def create_base_app(
+    settings: ServiceSettings, service_name: str, errors: ErrorTable | None = None
+) -> web.Application:
     """An app with the shared middlewares, the runtime clients and health/metrics routes.
+
+    ``errors`` is the service's table from domain exceptions to API errors (the shared
+    defaults when None).
 
     The service adds its own routes and ``cleanup_ctx`` entries (after the runtime's, so the
     runtime is open before and closed after them).
@@ -32,9 +39,11 @@ def create_base_app(settings: ServiceSettings, service_name: str) -> web.Applica
             key_inflection,
             authenticate,
             idempotency_keys,
+            domain_errors,
         ],
     )
     app[SERVICE_NAME] = service_name
+    app[ERROR_TABLE] = errors if errors is not None else error_table()
     app.cleanup_ctx.append(runtime_context(settings, service_name))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

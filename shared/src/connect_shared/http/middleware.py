@@ -1,7 +1,9 @@
 """Middlewares every service runs, outermost first:
 
 request context (id, logs, metrics) -> errors as JSON:API -> key inflection -> authentication
-(with the view-ready guard and the per-key rate limit) -> idempotency keys.
+(with the view-ready guard and the per-key rate limit) -> idempotency keys -> domain errors
+(the service's table turns domain exceptions into API errors, so everything outside, the
+idempotency cache included, sees the same errors as before).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from connect_shared import jsonutil
 from connect_shared.auth import bearer_secret, lookup_key_for
+from connect_shared.domain_errors import DomainError
 from connect_shared.errors import (
     ApiError,
     BadRequest,
@@ -29,6 +32,7 @@ from connect_shared.errors import (
     Unauthorized,
     Unavailable,
 )
+from connect_shared.http.error_table import table_of
 from connect_shared.http.keys import PRINCIPAL_KEY, REQUEST_ID_KEY, SERVICE_NAME
 from connect_shared.http.metrics import HTTP_LATENCY, HTTP_REQUESTS, route_label
 from connect_shared.http.rate_limit import BURST_SECONDS, Verdict, admit
@@ -172,3 +176,13 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         )
     request[PRINCIPAL_KEY] = admission.principal
     return await handler(request)
+
+
+@web.middleware
+async def domain_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Raise what use cases and domain rules refuse as the API error the service's table
+    (:mod:`connect_shared.http.error_table`) maps it to."""
+    try:
+        return await handler(request)
+    except DomainError as error:
+        raise table_of(request).api_error(error) from error

@@ -21,7 +21,9 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from connect_shared import jsonutil
+from connect_shared.domain_errors import DomainError
 from connect_shared.errors import ApiError, Forbidden, NotFound, Unavailable
+from connect_shared.http.error_table import table_of
 from connect_shared.runtime import RUNTIME
 from connect_shared.state import VIEW_READY_KEY, record_key
 from connect_shared.web import session as sessions
@@ -149,6 +151,8 @@ async def dashboard_pages(request: web.Request, handler: Handler) -> web.StreamR
             response = exc
     except ApiError as error:
         response = _error_page(request, error)
+    except DomainError as refused:
+        response = _error_page(request, table_of(request).api_error(refused))
     _finish(request, response)
     if isinstance(response, web.HTTPException):
         raise response

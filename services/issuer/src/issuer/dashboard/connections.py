@@ -7,7 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
+from connect_shared.domain_errors import DomainError
 from connect_shared.errors import ApiError
+from connect_shared.http.error_table import as_api_error
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest
 from connect_shared.records import ConnectionRecord
@@ -67,7 +69,8 @@ async def create(request: web.Request) -> web.Response:
         connection = await issuer(request).connections.create(
             viewer.organization_id, body.destination_organization_id
         )
-    except ApiError as error:
+    except (ApiError, DomainError) as refused:
+        error = as_api_error(request, refused)
         if error.status not in (400, 422):
             raise
         context = await _list_context(request, viewer)
@@ -87,7 +90,8 @@ async def move(request: web.Request) -> web.Response:
     try:
         await getattr(use_cases, action)(viewer.organization_id, connection_id)
         notify(request, "info", f"Connection {MOVES[action]}.")
-    except ApiError as error:
+    except (ApiError, DomainError) as refused:
+        error = as_api_error(request, refused)
         if error.status == 404:
             raise
         notify(request, "error", error.details)
@@ -129,7 +133,8 @@ async def sharing(request: web.Request) -> web.Response:
         await issuer(request).connections.update_sharing(
             viewer.organization_id, context["connection"].id, dict(body.sharing_settings)
         )
-    except ApiError as error:
+    except (ApiError, DomainError) as refused:
+        error = as_api_error(request, refused)
         if error.status == 404:
             raise
         errors = {"field-name": field_errors(error).popitem()[1]}

@@ -9,7 +9,9 @@ from typing import Any
 from aiohttp import web
 
 from connect_shared.clock import epoch_ms, utcnow
-from connect_shared.errors import ApiError, Conflict
+from connect_shared.domain_errors import DomainError, WrongState
+from connect_shared.errors import ApiError
+from connect_shared.http.error_table import as_api_error
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest, parse_page_request
 from connect_shared.records import ShareTokenRecord
@@ -114,7 +116,8 @@ async def create(request: web.Request) -> web.Response:
         token = await issuer(request).tokens.create(
             viewer.organization_id, body.connection_id, body.source_id, body.expires_in_seconds
         )
-    except ApiError as error:
+    except (ApiError, DomainError) as refused:
+        error = as_api_error(request, refused)
         if error.status not in (400, 422):
             raise
         context = await _form_context(viewer, request)
@@ -147,7 +150,7 @@ async def detail(request: web.Request) -> web.Response:
             source_data = await issuer(request).tokens.peek(
                 viewer.organization_id, context["record"]
             )
-        except Conflict as refused:  # no longer created, or the connection ended
+        except WrongState as refused:  # no longer created, or the connection ended
             notify(request, "error", refused.details)
     context.update(title=f"Share token {context['token']['id']}", source_data=source_data)
     return render(request, "share_token.html", context)
@@ -167,7 +170,8 @@ async def expire(request: web.Request) -> web.Response:
     try:
         await issuer(request).tokens.expire(viewer.organization_id, token_id)
         notify(request, "info", "The share token is expired.")
-    except ApiError as error:
+    except (ApiError, DomainError) as refused:
+        error = as_api_error(request, refused)
         if error.status == 404:
             raise
         notify(request, "error", error.details)

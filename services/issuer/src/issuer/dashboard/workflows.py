@@ -7,16 +7,18 @@ from typing import Any
 
 from aiohttp import web
 
+from connect_shared.domain_errors import DomainError
 from connect_shared.errors import ApiError
+from connect_shared.http.error_table import as_api_error
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest
 from connect_shared.web.forms import whole_number
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.workflows import TRIGGERS_BY_ACTION, WorkflowTrigger
+from issuer.adapters.http.workflow_requests import CreateWorkflow, parse_action
 from issuer.dashboard.common import issuer
 from issuer.dashboard.share_tokens import outbound_connections
 from issuer.domain.share_tokens import DEFAULT_TTL_SECONDS
-from issuer.workflows.requests import CreateWorkflow, parse_action
 from issuer.workflows.usecases import WorkflowChanges
 
 BASE = PREFIX + "/workflows"
@@ -109,7 +111,8 @@ async def create(request: web.Request) -> web.Response:
             WorkflowTrigger(event=body.trigger.event, filter=dict(body.trigger.filter)),
             parse_action(body.action),
         )
-    except ApiError as error:
+    except (ApiError, DomainError) as refused:
+        error = as_api_error(request, refused)
         if error.status not in (400, 422):
             raise
         context = await _list_context(request, viewer)

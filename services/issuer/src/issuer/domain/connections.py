@@ -1,8 +1,8 @@
 """Connections: who may move a connection between ``pending``, ``active`` and ``inactive``.
 
-Rules raise the API's error types (plain exceptions carrying a status and a pointer): the
-wrong side of a visible connection gets 403, a transition from the wrong state 409. Callers
-check visibility (404) before calling in here.
+Rules raise domain exceptions (:mod:`connect_shared.domain_errors`): the wrong side of a visible
+connection is :class:`NotAllowed`, a transition from the wrong state :class:`WrongState`.
+Callers check visibility before calling in here.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from connect_shared.clock import iso
-from connect_shared.errors import Conflict, Forbidden, Unprocessable, attribute_pointer
+from connect_shared.domain_errors import InvalidValue, NotAllowed, WrongState
 from connect_shared.ids import new_id
 from connect_shared.records import ConnectionRecord, ConnectionStatus, SharingLevel
 
@@ -24,11 +24,11 @@ def new_connection(
     source_org_id: str, destination_org_id: str, destination_exists: bool, now: datetime
 ) -> ConnectionRecord:
     """A ``pending`` connection; the destination must exist and differ from the source."""
-    pointer = attribute_pointer("destination-organization-id")
+    field = "destination-organization-id"
     if destination_org_id == source_org_id:
-        raise Unprocessable("An organization cannot connect to itself.", pointer=pointer)
+        raise InvalidValue("An organization cannot connect to itself.", field=field)
     if not destination_exists:
-        raise Unprocessable("No such destination organization.", pointer=pointer)
+        raise InvalidValue("No such destination organization.", field=field)
     stamp = iso(now)
     return ConnectionRecord(
         id=new_id("cxn_"),
@@ -42,7 +42,7 @@ def new_connection(
 
 def _require_source(connection: ConnectionRecord, org_id: str, action: str) -> None:
     if org_id != connection.source_organization_id:
-        raise Forbidden(f"Only the source organization may {action} this connection.")
+        raise NotAllowed(f"Only the source organization may {action} this connection.")
 
 
 def _move(
@@ -52,9 +52,9 @@ def _move(
     now: datetime,
 ) -> ConnectionRecord:
     if connection.status not in allowed_from:
-        raise Conflict(
+        raise WrongState(
             f"The connection is {connection.status}; it cannot become {to}.",
-            meta={"status": connection.status},
+            status=connection.status,
         )
     return connection.model_copy(update={"status": to, "updated_at": iso(now)})
 
@@ -62,7 +62,7 @@ def _move(
 def accept(connection: ConnectionRecord, org_id: str, now: datetime) -> ConnectionRecord:
     """The destination accepts a ``pending`` connection: it becomes ``active``."""
     if org_id != connection.destination_organization_id:
-        raise Forbidden("Only the destination organization may accept this connection.")
+        raise NotAllowed("Only the destination organization may accept this connection.")
     return _move(connection, ("pending",), "active", now)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from connect_shared.clock import epoch_ms, iso
-from connect_shared.errors import Conflict, Unprocessable, attribute_pointer
+from connect_shared.domain_errors import InvalidValue, WrongState
 from connect_shared.events import Event, build_event
 from connect_shared.ids import new_id
 from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
@@ -23,30 +23,28 @@ Direction = Literal["outbound", "inbound"]
 
 def check_connection(connection: ConnectionRecord | None, org_id: str) -> ConnectionRecord:
     """The connection a token is issued on: it must exist, be ``active`` and have the caller as
-    its source. Anything else is 422 on ``connection-id`` (never a hint that it exists)."""
-    pointer = attribute_pointer("connection-id")
+    its source. Anything else is an invalid ``connection-id`` (never a hint that it exists)."""
+    field = "connection-id"
     if connection is None or org_id not in (
         connection.source_organization_id,
         connection.destination_organization_id,
     ):
-        raise Unprocessable("No such connection.", pointer=pointer)
+        raise InvalidValue("No such connection.", field=field)
     if connection.source_organization_id != org_id:
-        raise Unprocessable("Only the connection's source may issue tokens on it.", pointer=pointer)
+        raise InvalidValue("Only the connection's source may issue tokens on it.", field=field)
     if connection.status != "active":
-        raise Unprocessable(
+        raise InvalidValue(
             f"The connection is {connection.status}; it must be active.",
-            pointer=pointer,
+            field=field,
             meta={"status": connection.status},
         )
     return connection
 
 
 def check_source(source: SourceObjectRecord | None, org_id: str) -> SourceObjectRecord:
-    """The object a token shares must exist in the caller's organization (422 otherwise)."""
+    """The object a token shares must exist in the caller's organization (invalid otherwise)."""
     if source is None or source.organization_id != org_id:
-        raise Unprocessable(
-            "No such object in your organization.", pointer=attribute_pointer("source-id")
-        )
+        raise InvalidValue("No such object in your organization.", field="source-id")
     return source
 
 
@@ -55,9 +53,9 @@ def new_share_token(
 ) -> ShareTokenRecord:
     """A ``created`` token for ``source`` on ``connection``, expiring ``ttl_seconds`` from now."""
     if not MIN_TTL_SECONDS <= ttl_seconds <= MAX_TTL_SECONDS:
-        raise Unprocessable(
+        raise InvalidValue(
             f"expires-in-seconds must be from {MIN_TTL_SECONDS} to {MAX_TTL_SECONDS}.",
-            pointer=attribute_pointer("expires-in-seconds"),
+            field="expires-in-seconds",
         )
     expires = now + timedelta(seconds=ttl_seconds)
     stamp = iso(now)
@@ -86,19 +84,20 @@ def peek(
 
     Only while the token is redeemable (``created`` and not past ``expires-at``) on an
     ``active`` connection: a token that can no longer be redeemed, or a connection the source
-    or destination ended, gives away nothing more (409, both statuses in ``meta``).
+    or destination ended, gives away nothing more (:class:`WrongState`, both statuses in
+    ``meta``).
     """
     status = effective_status(token, epoch_ms(now))
     connection_status = connection.status if connection is not None else "inactive"
     meta = {"status": status, "connection-status": connection_status}
     if status != "created":
-        raise Conflict(
+        raise WrongState(
             f"The share token is {status}; its source data can be peeked at only while it is "
             "created.",
             meta=meta,
         )
     if connection_status != "active":
-        raise Conflict(
+        raise WrongState(
             f"The connection is {connection_status}; the source data can be peeked at only "
             "while it is active.",
             meta=meta,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connect_shared.clock import epoch_ms, parse_iso
-from connect_shared.errors import NotFound
+from connect_shared.domain_errors import NotVisible
 from connect_shared.events import Event, build_event
 from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import (
@@ -54,11 +54,11 @@ class ConnectionUseCases:
     async def _current(self, org_id: str, connection_id: str) -> Versioned[ConnectionRecord]:
         found = await self._store.read(ConnectionRecord, connection_id, "cxn_")
         if found is None or not rules.is_side(found.value, org_id):
-            raise NotFound("No such connection.")
+            raise NotVisible("No such connection.")
         return found
 
     async def get(self, org_id: str, connection_id: str) -> ConnectionRecord:
-        """A connection ``org_id`` is a side of; 404 for anyone else."""
+        """A connection ``org_id`` is a side of; not visible to anyone else."""
         return (await self._current(org_id, connection_id)).value
 
     # Every change below is a compare-and-set against the version read: a concurrent change

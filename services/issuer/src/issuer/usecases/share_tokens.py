@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from connect_shared.clock import epoch_ms, parse_iso
-from connect_shared.errors import Conflict, Forbidden, NotFound
+from connect_shared.domain_errors import NotAllowed, NotVisible, WrongState
 from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import ShareTokenRecord, TokenStatus, share_token_state, token_index
 from connect_shared.state import StateRecord
@@ -43,8 +43,8 @@ class TokenFilter:
         return self.connection_id is None or token.connection_id == self.connection_id
 
 
-class ShareTokenExists(Conflict):
-    """409: a token with the requested explicit id was already issued."""
+class ShareTokenExists(WrongState):
+    """A token with the requested explicit id was already issued (``meta.id``)."""
 
 
 class ShareTokenUseCases:
@@ -85,18 +85,18 @@ class ShareTokenUseCases:
         return token
 
     async def get(self, org_id: str, token_id: str) -> ShareTokenRecord:
-        """A token ``org_id`` is a side of; 404 for anyone else."""
+        """A token ``org_id`` is a side of; not visible to anyone else."""
         token = await self._store.share_token(token_id)
         if token is None or not token_is_visible(token, org_id):
-            raise NotFound("No such share token.")
+            raise NotVisible("No such share token.")
         return token
 
     async def peek(self, org_id: str, token: ShareTokenRecord) -> dict[str, Any]:
         """The source object's fields, filtered by the connection's sharing settings; only the
         destination may peek, and only while the token is ``created`` on an ``active``
-        connection (409 otherwise)."""
+        connection (:class:`WrongState` otherwise)."""
         if token_direction(token, org_id) != "inbound":
-            raise Forbidden(
+            raise NotAllowed(
                 "Only the destination organization may peek at the source data.",
                 meta={"parameter": "peek-source-data"},
             )
@@ -107,10 +107,10 @@ class ShareTokenUseCases:
 
     async def expire(self, org_id: str, token_id: str) -> ShareTokenRecord:
         """The source expires a ``created`` token (exactly once, racing redeems and the
-        sweeper through the shared guard); any other state is 409."""
+        sweeper through the shared guard); any other state is :class:`WrongState`."""
         token = await self.get(org_id, token_id)
         if token_direction(token, org_id) != "outbound":
-            raise Forbidden("Only the source organization may expire this token.")
+            raise NotAllowed("Only the source organization may expire this token.")
         now = self._clock()
         claimant = f"issuer-expire:{token.id}"
         claim = await self._guard.claim(token.id, claimant, epoch_ms(now))
@@ -120,9 +120,9 @@ class ShareTokenUseCases:
                 status = "expired"
             elif status == "created":  # a redemption holds the claim and is writing `pending`
                 status = "pending"
-            raise Conflict(
+            raise WrongState(
                 f"The share token is {status}; only a created token can be expired.",
-                meta={"status": status},
+                status=status,
             )
         token = await self._store.share_token(token.id) or token  # fresh, now that it is ours
         done = rules.expired(token, now)

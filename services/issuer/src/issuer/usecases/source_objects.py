@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from connect_shared.clock import epoch_ms, parse_iso
-from connect_shared.errors import NotFound, Unprocessable, attribute_pointer
+from connect_shared.domain_errors import InvalidValue, NotVisible
 from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import SourceObjectRecord, object_index, source_object_state
 from connect_shared.state import StateRecord
@@ -38,7 +38,7 @@ class SourceObjectUseCases:
         verification_ids: list[str],
         kind: str | None,
     ) -> SourceObjectRecord:
-        """A new object; an inquiry's verifications must be the caller's (422 otherwise)."""
+        """A new object; an inquiry's verifications must be the caller's (invalid otherwise)."""
         await self._check_verifications(org_id, verification_ids)
         now = self._clock()
         obj = rules.new_source_object(
@@ -56,10 +56,10 @@ class SourceObjectUseCases:
         return obj
 
     async def get(self, collection: Collection, org_id: str, object_id: str) -> SourceObjectRecord:
-        """An object of ``collection`` in ``org_id``; 404 otherwise."""
+        """An object of ``collection`` in ``org_id``; not visible otherwise."""
         obj = await self._store.source_object(object_id) if collection.owns(object_id) else None
         if obj is None or obj.organization_id != org_id:
-            raise NotFound(f"No such {collection.noun}.")
+            raise NotVisible(f"No such {collection.noun}.")
         return obj
 
     async def redact(
@@ -87,7 +87,7 @@ class SourceObjectUseCases:
         found = await self._store.source_objects(verification_ids)
         for position, obj in enumerate(found):
             if obj is None or obj.organization_id != org_id:
-                raise Unprocessable(
+                raise InvalidValue(
                     "No such verification in your organization.",
-                    pointer=attribute_pointer(f"verification-ids/{position}"),
+                    field=f"verification-ids/{position}",
                 )

@@ -12,10 +12,12 @@ import contextlib
 
 from aiohttp import web
 
+from connect_shared.http.error_table import translated
 from connect_shared.ids import derived_id, has_prefix
 from connect_shared.views import SHARE_TOKEN_TYPE
 from connect_shared.workflow_events import workflow_events
 from connect_shared.workflows import ActionDone, RunContext, RunFailed, WorkflowRunner
+from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.bootstrap import ISSUER
 from issuer.domain.share_tokens import DEFAULT_TTL_SECONDS, SOURCE_PREFIXES
 from issuer.usecases.share_tokens import ShareTokenExists, ShareTokenUseCases
@@ -41,7 +43,8 @@ class CreateShareTokenAction:
             raise RunFailed("Invalid action", "The action names no connection.")
         token_id = run_token_id(run.run_id)
         # ShareTokenExists: an earlier attempt of this run issued it but did not record the run.
-        with contextlib.suppress(ShareTokenExists):
+        # Other refusals are recorded on the run as the API would answer them.
+        with translated(ISSUER_ERRORS), contextlib.suppress(ShareTokenExists):
             await self._tokens.create(
                 run.workflow.organization_id,
                 action.connection_id,

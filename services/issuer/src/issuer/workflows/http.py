@@ -11,13 +11,13 @@ from connect_shared.pagination import parse_page_request
 from connect_shared.workflows import WorkflowTrigger, run_resource, workflow_resource
 from issuer.adapters.http import render
 from issuer.adapters.http.queries import PAGED_LIST, parameters
-from issuer.bootstrap import ISSUER
-from issuer.workflows.requests import (
+from issuer.adapters.http.workflow_requests import (
     CreateWorkflow,
     TriggerAttributes,
     UpdateWorkflow,
     parse_action,
 )
+from issuer.bootstrap import ISSUER
 from issuer.workflows.usecases import WorkflowChanges, WorkflowUseCases
 
 BASE = "/api/v1/workflows"

@@ -2,7 +2,7 @@
 
 A definition is checked as a whole before it is stored: the trigger names a known event the
 action can act on, and a ``create-share-token`` action's connection is the caller's (as its
-source) and active. Other organizations' workflows are 404.
+source) and active. Other organizations' workflows are not visible.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connect_shared.clock import iso
-from connect_shared.errors import NotFound, Unprocessable
+from connect_shared.domain_errors import InvalidValue, NotVisible
 from connect_shared.events import EVENT_NAMES
 from connect_shared.ids import new_id
 from connect_shared.pagination import Page, PageRequest, paginate
@@ -29,7 +29,6 @@ from connect_shared.workflows import (
 from issuer.adapters.entity_store import EntityStore
 from issuer.domain import share_tokens as token_rules
 from issuer.usecases import Clock
-from issuer.workflows.pointers import TRIGGER, pointing_into
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,9 @@ class WorkflowChanges:
 
 
 def check_trigger(trigger: WorkflowTrigger, action: WorkflowAction) -> None:
-    """The trigger names an event of the platform that the action can act on (422)."""
+    """The trigger names an event of the platform that the action can act on."""
     if trigger.event not in EVENT_NAMES:
-        raise Unprocessable(f"Unknown event '{trigger.event}'.", pointer=f"{TRIGGER}/event")
+        raise InvalidValue(f"Unknown event '{trigger.event}'.", field="trigger/event")
     allowed = TRIGGERS_BY_ACTION[action.type]
     if trigger.event not in allowed:
         what = (
@@ -53,9 +52,9 @@ def check_trigger(trigger: WorkflowTrigger, action: WorkflowAction) -> None:
             if action.type == "create-share-token"
             else "connect/share-token.inbound-created"
         )
-        raise Unprocessable(
+        raise InvalidValue(
             f"A {action.type} action runs on {what}, not on '{trigger.event}'.",
-            pointer=f"{TRIGGER}/event",
+            field="trigger/event",
         )
 
 
@@ -74,9 +73,11 @@ class WorkflowUseCases:
 
     async def _check_action(self, org_id: str, action: WorkflowAction) -> None:
         if action.type == "create-share-token" and action.connection_id is not None:
-            with pointing_into("action"):
-                connection = await self._entities.connection(action.connection_id)
+            connection = await self._entities.connection(action.connection_id)
+            try:
                 token_rules.check_connection(connection, org_id)
+            except InvalidValue as refused:  # the rule names the action's own attribute
+                raise refused.nested_in("action") from None
 
     async def create(
         self,
@@ -106,11 +107,11 @@ class WorkflowUseCases:
     async def _current(self, org_id: str, workflow_id: str) -> Versioned[WorkflowRecord]:
         found = await self._entities.read(WorkflowRecord, workflow_id, "wfl_")
         if found is None or found.value.organization_id != org_id:
-            raise NotFound("No such workflow.")
+            raise NotVisible("No such workflow.")
         return found
 
     async def get(self, org_id: str, workflow_id: str) -> WorkflowRecord:
-        """One of the organization's workflows; 404 for anything else."""
+        """One of the organization's workflows; not visible for anything else."""
         return (await self._current(org_id, workflow_id)).value
 
     async def update(

@@ -15,8 +15,8 @@ from connect_shared.http.query import query_parameters
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.jsonapi import document, parse_attributes
 from connect_shared.state import Versioned
-from notifier.adapters.api_models import RotateMeta, WebhookCreate, WebhookUpdate
 from notifier.adapters.guard import registration_refusal
+from notifier.adapters.http.requests import RotateMeta, WebhookCreate, WebhookUpdate
 from notifier.adapters.views import webhook_resource
 from notifier.bootstrap import NOTIFIER, Notifier
 from notifier.domain.webhooks import WebhookRecord, new_webhook, rotate_secret, set_status

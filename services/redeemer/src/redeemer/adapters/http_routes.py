@@ -9,8 +9,8 @@ from connect_shared.http.keys import principal
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.jsonapi import document
 from connect_shared.views import share_token_resource
+from redeemer.adapters.http.requests import parse_redeem
 from redeemer.bootstrap import REDEEMER
-from redeemer.domain.commands import parse_redeem
 
 REDEEM_PATH = "/api/v1/connect/share-tokens/{token_id}/redeem"
 JWKS_PATH = "/.well-known/jwks.json"

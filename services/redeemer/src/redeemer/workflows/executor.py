@@ -9,14 +9,16 @@ is recorded as done, not as an error.
 
 from __future__ import annotations
 
-from connect_shared.errors import Conflict
+from connect_shared.domain_errors import WrongState
 from connect_shared.events import Event
+from connect_shared.http.error_table import translated
 from connect_shared.ids import has_prefix
 from connect_shared.runtime import Runtime
 from connect_shared.subscriber import Subscriber
 from connect_shared.views import SHARE_TOKEN_TYPE
 from connect_shared.workflow_events import workflow_events
 from connect_shared.workflows import ActionDone, RunContext, RunFailed, WorkflowRunner
+from redeemer.adapters.http.errors import REDEEMER_ERRORS
 from redeemer.config import RedeemerSettings
 from redeemer.domain.commands import RedeemCommand
 from redeemer.redeeming import RedeemService
@@ -34,11 +36,13 @@ class RedeemShareTokenAction:
             raise RunFailed("Token missing", "The trigger event's object is not a share token.")
         action = run.workflow.action
         command = RedeemCommand(action.destination_id, tuple(action.field_mappings))
-        try:
-            await self._service.redeem(run.workflow.organization_id, token_id, command)
-        except Conflict:
-            if not run.retried:
-                raise  # redeemed, expired or failed before this workflow got to it: errored
+        # Refusals are recorded on the run as the API would answer them.
+        with translated(REDEEMER_ERRORS):
+            try:
+                await self._service.redeem(run.workflow.organization_id, token_id, command)
+            except WrongState:
+                if not run.retried:
+                    raise  # redeemed, expired or failed before this workflow got to it: errored
         return ActionDone(SHARE_TOKEN_TYPE, token_id)
 
 

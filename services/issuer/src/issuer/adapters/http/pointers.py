@@ -8,14 +8,14 @@ from contextlib import contextmanager
 from connect_shared.errors import ApiError
 
 ATTRIBUTES = "/data/attributes"
-TRIGGER = f"{ATTRIBUTES}/trigger"
 ACTION = f"{ATTRIBUTES}/action"
 
 
 @contextmanager
 def pointing_into(member: str) -> Iterator[None]:
     """Re-point errors raised for ``/data/attributes/<x>`` to ``/data/attributes/<member>/<x>``
-    (the share-token rules and the attribute parser point at the top level)."""
+    (the attribute parser points at the top level; the use cases nest domain errors with
+    :meth:`connect_shared.domain_errors.InvalidValue.nested_in`)."""
     try:
         yield
     except ApiError as error:

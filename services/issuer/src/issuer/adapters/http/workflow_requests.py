@@ -14,9 +14,9 @@ from connect_shared.jsonapi import parse_attributes
 from connect_shared.records import COLLECTION_BY_PREFIX
 from connect_shared.redemptions import FieldMapping
 from connect_shared.workflows import ACTION_TYPES, WorkflowAction
+from issuer.adapters.http.pointers import ACTION, pointing_into
 from issuer.adapters.http.requests import CONNECTION_ID, RequestAttributes
 from issuer.domain.share_tokens import DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS
-from issuer.workflows.pointers import ACTION, pointing_into
 
 FilterKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -1,0 +1,1 @@
+"""The notifier's HTTP adapter: request models and the domain-exception table."""

@@ -1,0 +1,1 @@
+"""The redeemer's HTTP adapter: request parsing and the domain-exception table."""
