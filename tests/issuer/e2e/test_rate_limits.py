@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from connect_shared import jsonutil
-from tests.support.admin import run_admin, set_rate_limit
+from tests.support.admin import create_key, run_admin, set_rate_limit
 from tests.support.api import ApiClient, Reply
 from tests.support.ports import redis_url
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _second_key(org_id: str) -> str:
-    return str(jsonutil.loads(run_admin("key", "create", "--org", org_id))["api-key"])
+    return str(create_key(org_id)["api-key"])
 
 
 async def _burst(
