@@ -1,12 +1,12 @@
-"""Throughput: signed deliveries per second to a local sink with 100 webhooks.
+"""Fan-out: every event reaches every one of an organization's 100 webhooks, once.
 
-The target is 2,000/s (measured ~2,000-2,200/s on a shared 2-core machine with the sink in the
-test process). The assertion is a floor well below it so a busy CI machine does not flake;
-the printed rate is the number to watch."""
+How fast (the 2,000 deliveries/s target) is measured by `make bench`, the ``fanout`` scenario
+(bench/scenarios.py), not asserted here: a rate floor in a functional test flakes on a busy
+machine and proves nothing about the behaviour."""
 
 from __future__ import annotations
 
-import time
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -17,10 +17,9 @@ pytestmark = pytest.mark.e2e
 
 WEBHOOKS = 100
 EVENTS = 100
-FLOOR_PER_SECOND = 1000
 
 
-async def test_fan_out_sustains_the_target_rate_to_100_webhooks(
+async def test_fan_out_delivers_each_event_to_each_of_100_webhooks(
     org_factory: Any, client: Any
 ) -> None:
     org = org_factory("throughput")
@@ -28,14 +27,10 @@ async def test_fan_out_sustains_the_target_rate_to_100_webhooks(
     sink = await Sink().start()
     try:
         hooks = [await create_webhook(api, sink.url) for _ in range(WEBHOOKS)]
-        started = time.monotonic()
-        await publish(*(token_event(org["id"]) for _ in range(EVENTS)))
+        sent = await publish(*(token_event(org["id"]) for _ in range(EVENTS)))
         await sink.wait_for(lambda r: len(r) >= WEBHOOKS * EVENTS, timeout=60)
-        elapsed = time.monotonic() - started
-        rate = WEBHOOKS * EVENTS / elapsed
-        print(f"\n{WEBHOOKS * EVENTS} deliveries in {elapsed:.2f}s: {rate:.0f}/s")
+        assert Counter(r.event_id for r in sink.received) == dict.fromkeys(sent, WEBHOOKS)
         for hook in hooks:
             await api.delete(f"/webhooks/{hook['id']}")
-        assert rate >= FLOOR_PER_SECOND
     finally:
         await sink.stop()
