@@ -17,6 +17,7 @@ from connect_shared.clock import utcnow
 from connect_shared.config import load_settings
 from connect_shared.records import DEFAULT_RATE_LIMIT
 from connect_shared.runtime import Runtime, open_runtime
+from issuer.adapters.ingest_key_store import IngestKeyStore
 from issuer.adapters.organization_store import OrganizationStore
 from issuer.bootstrap import ingest_key_store
 from issuer.config import IssuerSettings
@@ -72,8 +73,13 @@ class Admin:
 
     def __init__(self, runtime: Runtime, settings: IssuerSettings) -> None:
         self._runtime = runtime
+        self._settings = settings
         self._orgs = OrganizationStore(runtime.store)
-        self._ingest_keys = ingest_key_store(runtime.store, settings)
+
+    @property
+    def _ingest_keys(self) -> IngestKeyStore:
+        # Built on use: only the ingest-key commands need the ingest sealing key.
+        return ingest_key_store(self._runtime.store, self._settings)
 
     async def wait_ready(self, limit_seconds: float = VIEW_WAIT_SECONDS) -> None:
         """Wait until the state view can be read and written (rebuilt first if missing)."""
