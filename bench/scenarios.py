@@ -548,7 +548,7 @@ async def isolation(ctx: Context) -> dict[str, Any]:
     await _sink_call(http, f"{fan.sink}/_reset", {})
     events = max(20, math.ceil(4000 * s.duration / len(names)))
     ctx.sampler.label = "isolation-saturation"
-    await _burst(ctx, fan, events)
+    _, started = await _burst(ctx, fan, events)
     deadline = time.monotonic() + 60 + 4 * s.duration
     count = 0
     while time.monotonic() < deadline:
@@ -559,12 +559,16 @@ async def isolation(ctx: Context) -> dict[str, Any]:
         await asyncio.sleep(0.5)
     records = await _records(http, fan.sink)
     healthy_figures = _throughput(records, healthy)
+    healthy_times = [float(r[0]) for r in records if r[1] in healthy]
     result: dict[str, Any] = {
         "events": events,
         "slow-endpoints": len(slow),
         "slow-seconds": s.slow_seconds,
         "expected-healthy": events * len(healthy),
         "healthy": healthy_figures,
+        # From the burst to the last healthy delivery: what the functional suite's isolation
+        # test once asserted as a fixed bound (tests/notifier/e2e/test_delivery.py).
+        "healthy-done-after-s": (max(healthy_times) - started) if healthy_times else None,
         "slow": _throughput(records, slow),
     }
     fan_figure = ctx.results.get("fanout", {}).get("saturation", {}).get("throughput")

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.support.admin import create_org
+from tests.support.admin import close_admin, create_org
 from tests.support.api import ApiClient
 from tests.support.kafka import TopicRecorder
 from tests.support.ports import service_env
@@ -53,6 +53,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The in-process admin's producer and Redis pool close with the session."""
+    close_admin()
+
+
 @pytest.fixture(scope="session")
 def infrastructure() -> None:
     """Kafka, Redis and the gateway are up and the topics exist."""
@@ -85,7 +90,7 @@ async def http(services: dict[str, ServiceProcess]) -> AsyncIterator[aiohttp.Cli
 
 @pytest.fixture
 def org_factory(services: dict[str, ServiceProcess]) -> Any:
-    """Creates organizations with their first API key."""
+    """Creates organizations with their first API key (``connect-admin``'s code, in-process)."""
     return create_org
 
 

@@ -215,11 +215,11 @@ async def test_other_organizations_token_is_a_404_page_and_posts_need_the_csrf_t
 async def test_a_revoked_key_ends_its_dashboard_session(
     new_context: NewContext, org_factory: Any
 ) -> None:
-    from tests.support.admin import run_admin
+    from tests.support.admin import revoke_key
 
     created = org_factory(f"Revoked {uuid.uuid4().hex[:6]}")
     page: Page = await sign_in(await new_context(), created["api-key"])
-    run_admin("key", "revoke", "--key-id", created["api-key-id"])
+    revoke_key(created["api-key-id"])
     await page.goto("/dashboard/connections")
     await page.wait_for_url(re.compile(r"/dashboard/sign-in$"))
     await expect(page.get_by_role("alert")).to_contain_text("no longer valid")

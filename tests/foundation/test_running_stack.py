@@ -42,6 +42,24 @@ def test_admin_cli_creates_an_organization_and_prints_its_id_and_api_key(
 
 
 @pytest.mark.e2e
+def test_admin_cli_sets_the_rate_limit_and_creates_and_lists_keys(
+    services: dict[str, ServiceProcess],
+) -> None:
+    # The suite makes its organizations in-process with the same command functions; this
+    # runs the remaining commands through the real binary and its argument parsing.
+    created = json.loads(run_admin("org", "create", "--name", "cli-keys", "--rate-limit", "7"))
+    assert created["rate-limit"] == 7
+    changed = json.loads(run_admin("org", "set-rate-limit", created["id"], "9"))
+    assert changed == {"id": created["id"], "rate-limit": 9}
+    key = json.loads(run_admin("key", "create", "--org", created["id"]))
+    assert key["organization-id"] == created["id"]
+    assert key["api-key"]
+    listed = json.loads(run_admin("key", "list", "--org", created["id"]))
+    assert {k["id"] for k in listed} == {created["api-key-id"], key["id"]}
+    assert all("api-key" not in k for k in listed)
+
+
+@pytest.mark.e2e
 def test_revoked_api_key_stops_authenticating_at_once(
     services: dict[str, ServiceProcess], org_factory: object
 ) -> None:

@@ -56,11 +56,10 @@ async def all_ids(api: ApiClient, path: str, **params: str) -> list[str]:
     return ids
 
 
-async def events_for(
-    recorder: TopicRecorder, org_ids: set[str], settle_seconds: float = 1.0
-) -> list[dict[str, Any]]:
-    """Events recorded for ``org_ids`` after waiting ``settle_seconds`` for stragglers."""
-    await asyncio.sleep(settle_seconds)
+async def events_for(recorder: TopicRecorder, org_ids: set[str]) -> list[dict[str, Any]]:
+    """Every event for ``org_ids`` written so far (the API writes its events before it
+    answers, so after the requests the recorder only has to catch up with the topic)."""
+    await recorder.caught_up()
     return recorder.matching(lambda m: m["data"]["attributes"]["organization-id"] in org_ids)
 
 

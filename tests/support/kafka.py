@@ -24,18 +24,34 @@ class TopicRecorder:
             bootstrap_servers=BOOTSTRAP, enable_auto_commit=False, group_id=None
         )
         self._task: asyncio.Task[None] | None = None
+        self._partitions: list[TopicPartition] = []
+        # Per partition, the offset after the last recorded message.
+        self._next: dict[TopicPartition, int] = {}
 
     async def start(self) -> None:
         await self._consumer.start()
         partitions = await topic_partitions(self.topic)
+        self._partitions = partitions
         self._consumer.assign(partitions)
         await self._consumer.seek_to_end(*partitions)
         for tp in partitions:  # resolve positions now, so nothing produced later is missed
-            await self._consumer.position(tp)
+            self._next[tp] = await self._consumer.position(tp)
         self._task = asyncio.create_task(self._run())
+
+    async def caught_up(self, timeout: float = 20.0) -> None:
+        """Wait until every message on the topic now has been recorded.
+
+        The end of each partition, read at the call, is the later marker: once the recorder
+        has passed it, whatever was written before the call is in :attr:`messages`, so a
+        check that something was *not* written needs no sleep."""
+        ends = await self._consumer.end_offsets(self._partitions)
+        async with asyncio.timeout(timeout):
+            while any(self._next[tp] < end for tp, end in ends.items()):
+                await asyncio.sleep(0.02)
 
     async def _run(self) -> None:
         async for message in self._consumer:
+            self._next[TopicPartition(message.topic, message.partition)] = message.offset + 1
             self.keys.append(message.key.decode() if message.key else "")
             self.messages.append(jsonutil.loads(message.value) if message.value else {})
 

@@ -12,7 +12,7 @@ from tests.workflows.world import Connected, connect
 
 @pytest.fixture
 def new_org(org_factory: Any, client: Any) -> Any:
-    """``new_org(name)`` -> an :class:`Org` made with the real admin CLI."""
+    """``new_org(name)`` -> an :class:`Org` made by `connect-admin`'s code (in-process)."""
 
     def make(name: str = "org") -> Org:
         created = org_factory(name)

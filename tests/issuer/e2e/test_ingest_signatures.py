@@ -22,7 +22,7 @@ from connect_shared import jsonutil
 from connect_shared.ingest_signature import HEADER, sign_headers
 from connect_shared.secret_box import SEALED_PREFIX
 from tests.issuer.helpers import RawRecorder
-from tests.support.admin import create_org, run_admin
+from tests.support.admin import create_org, revoke_ingest_key, run_admin
 from tests.support.api import ApiClient
 from tests.support.ingest import (
     SOURCE_EVENTS,
@@ -79,7 +79,7 @@ async def world(services: dict[str, ServiceProcess], http: aiohttp.ClientSession
     owner = create_org("ingest-owner")
     other = create_org("ingest-other")
     revoked = create_ingest_key(owner["id"])
-    run_admin("ingest-key", "revoke", revoked.id)
+    revoke_ingest_key(revoked.id)
     return World(
         owner_id=owner["id"],
         owner=ApiClient(http, owner["api-key"]),

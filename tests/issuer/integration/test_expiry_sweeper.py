@@ -35,7 +35,7 @@ async def test_two_sweeper_replicas_announce_an_expiry_once_with_stable_ids(
     replicas = [build_issuer(runtime, IssuerSettings(), clock) for _ in range(2)]
     await asyncio.gather(*(replica.sweeper.sweep_once() for replica in replicas))
     await asyncio.gather(*(replica.sweeper.sweep_once() for replica in replicas))
-    await asyncio.sleep(1.0)
+    await events.caught_up()  # the sweeps wrote their events before returning
     found = expiry_events(events, token.id)
     by_id = {m["data"]["id"]: m for m in found}  # duplicates, if any, are identical
     names = sorted(m["data"]["attributes"]["name"] for m in by_id.values())
@@ -64,7 +64,7 @@ async def test_sweeper_does_not_expire_a_token_a_redemption_claimed_in_time(
     assert claim is ClaimResult.WON
     clock.advance(60)
     await build_issuer(runtime, IssuerSettings(), clock).sweeper.sweep_once()
-    await asyncio.sleep(0.5)
+    await events.caught_up()
     stored = ShareTokenRecord.model_validate(await runtime.store.get(token.id))
     assert stored.status == "created"
     assert expiry_events(events, token.id) == []

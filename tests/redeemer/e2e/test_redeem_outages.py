@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 from collections import Counter, defaultdict
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -29,6 +30,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.disruptive]
 REDEEM = "/connect/share-tokens/{}/redeem"
 
 
+def _redeemed_token(message: dict[str, Any]) -> str | None:
+    """The token a ``-redeemed`` event is about (None for any other event)."""
+    attributes = message["data"]["attributes"]
+    if not attributes["name"].endswith("-redeemed"):
+        return None
+    token_id = attributes["payload"]["data"].get("id")
+    return token_id if isinstance(token_id, str) else None
+
+
 async def test_kill_9_of_the_worker_mid_flight_loses_and_duplicates_nothing(
     pair: Pair, events: TopicRecorder, services: dict[str, ServiceProcess]
 ) -> None:
@@ -40,9 +50,14 @@ async def test_kill_9_of_the_worker_mid_flight_loses_and_duplicates_nothing(
     replies = await asyncio.gather(
         *(pair.destination.post(REDEEM.format(token_id)) for token_id in tokens)
     )
-    services["redeemer"].kill()
     accepted = [t for t, r in zip(tokens, replies, strict=True) if r.status == 202]
     assert len(accepted) == len(tokens)
+    # Mid-flight: the kill lands once the first redemption has finished, and the test proves
+    # that others had not yet (otherwise it would test a restart, not a crash).
+    await events.wait_for(lambda m: _redeemed_token(m) in accepted, timeout=30)
+    services["redeemer"].kill()
+    done_before_kill = {_redeemed_token(m) for m in events.messages} & set(accepted)
+    assert 0 < len(done_before_kill) < len(accepted), "the kill did not land mid-flight"
     services["redeemer"].start()
 
     finished = await asyncio.gather(
@@ -58,7 +73,7 @@ async def test_kill_9_of_the_worker_mid_flight_loses_and_duplicates_nothing(
             copies = await all_objects(pair.destination, "inquiries")
     for token_id in accepted:
         assert len(copies_of(copies, token_id)) == 1
-    await asyncio.sleep(1.0)
+    await events.caught_up()
     ids_by_token: dict[str, set[str]] = defaultdict(set)
     counts: Counter[str] = Counter()
     for message in events.messages:

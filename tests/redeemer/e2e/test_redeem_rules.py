@@ -35,8 +35,9 @@ def redeem_path(token_id: str) -> str:
 
 
 async def assert_untouched(pair: Pair, token_id: str, events: TopicRecorder) -> None:
-    """Still ``created``, no copy, and no event about the token beyond its creation."""
-    await asyncio.sleep(0.5)
+    """Still ``created``, no copy, and no event about the token beyond its creation (the
+    refusal answered before anything was submitted: what is on the topic now is all)."""
+    await events.caught_up()
     assert await token_status(pair.source, token_id) == "created"
     assert copies_of(await all_objects(pair.destination, "inquiries"), token_id) == []
     names = {
@@ -75,7 +76,7 @@ async def test_200_concurrent_redeems_give_one_202_and_199_409_and_one_copy(
     )
     assert Counter(r.status for r in replies) == {202: 1, 409: 199}
     await wait_finished(pair.destination, token_id)
-    await asyncio.sleep(0.5)
+    await events.caught_up()
     assert len(copies_of(await all_objects(pair.destination, "inquiries"), token_id)) == 1
     redeemed = [
         m["data"]["id"]

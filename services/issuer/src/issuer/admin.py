@@ -9,15 +9,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from connect_shared import jsonutil
 from connect_shared.clock import utcnow
 from connect_shared.config import load_settings
 from connect_shared.records import DEFAULT_RATE_LIMIT
-from connect_shared.runtime import open_runtime
-from connect_shared.state import StateStore
+from connect_shared.runtime import Runtime, open_runtime
+from issuer.adapters.ingest_key_store import IngestKeyStore
 from issuer.adapters.organization_store import OrganizationStore
 from issuer.bootstrap import ingest_key_store
 from issuer.config import IssuerSettings
@@ -63,86 +63,142 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _run(args: argparse.Namespace, settings: IssuerSettings) -> Any:
-    async with open_runtime(settings, "admin", connect_timeout=VIEW_WAIT_SECONDS) as runtime:
-        await runtime.guardian.wait_ready(VIEW_WAIT_SECONDS)
-        orgs = OrganizationStore(runtime.store)
+class Admin:
+    """The operator's commands over one open runtime.
+
+    The CLI opens a runtime per command; a caller issuing many commands (the test suite's
+    organization factory) keeps one open and calls these directly, so both run the same code.
+    Each returns the JSON value the CLI prints; an unknown id raises :class:`LookupError`.
+    """
+
+    def __init__(self, runtime: Runtime, settings: IssuerSettings) -> None:
+        self._runtime = runtime
+        self._settings = settings
+        self._orgs = OrganizationStore(runtime.store)
+
+    @property
+    def _ingest_keys(self) -> IngestKeyStore:
+        # Built on use: only the ingest-key commands need the ingest sealing key.
+        return ingest_key_store(self._runtime.store, self._settings)
+
+    async def wait_ready(self, limit_seconds: float = VIEW_WAIT_SECONDS) -> None:
+        """Wait until the state view can be read and written (rebuilt first if missing)."""
+        await self._runtime.guardian.wait_ready(limit_seconds)
+
+    async def create_organization(self, name: str, rate_limit: int = DEFAULT_RATE_LIMIT) -> Any:
+        """``org create``: an organization and its first API key (the secret shown once)."""
         now = utcnow()
-        command = (args.noun, args.verb)
-        if command == ("org", "create"):
-            org = new_organization(args.name, now, args.rate_limit)
-            issued = issue_key(org.id, now)
-            await orgs.save_organization(org, issued.record)
-            return {
-                "id": org.id,
-                "name": org.name,
-                "rate-limit": org.rate_limit,
-                "api-key": issued.secret,
-                "api-key-id": issued.record.id,
-            }
-        if command == ("org", "list"):
-            return [
-                {"id": o.id, "name": o.name, "rate-limit": o.rate_limit, "created-at": o.created_at}
-                for o in await orgs.organizations()
-            ]
-        if command == ("org", "set-rate-limit"):
-            existing = await orgs.organization(args.org_id)
-            if existing is None:
-                raise LookupError(f"no organization {args.org_id}")
-            updated = set_rate_limit(existing, args.rate_limit, now)
-            await orgs.save_organization(updated)
-            return {"id": updated.id, "rate-limit": updated.rate_limit}
-        if command == ("key", "create"):
-            if await orgs.organization(args.org) is None:
-                raise LookupError(f"no organization {args.org}")
-            issued = issue_key(args.org, now)
-            await orgs.save_key(issued.record)
-            return {"id": issued.record.id, "organization-id": args.org, "api-key": issued.secret}
-        if command == ("key", "revoke"):
-            found = await orgs.key(args.key_id)
-            if found is None:
-                raise LookupError(f"no API key {args.key_id}")
-            revoked = revoke_key(found, now)
-            await orgs.save_key(revoked)
-            return {"id": revoked.id, "revoked-at": revoked.revoked_at}
-        if command == ("key", "list"):
-            return [
-                {"id": k.id, "created-at": k.created_at, "revoked-at": k.revoked_at}
-                for k in await orgs.keys(args.org)
-            ]
-        if args.noun == "ingest-key":
-            return await _ingest_key_command(args, runtime.store, orgs, settings)
-        raise LookupError(f"unknown command {' '.join(command)}")
+        org = new_organization(name, now, rate_limit)
+        issued = issue_key(org.id, now)
+        await self._orgs.save_organization(org, issued.record)
+        return {
+            "id": org.id,
+            "name": org.name,
+            "rate-limit": org.rate_limit,
+            "api-key": issued.secret,
+            "api-key-id": issued.record.id,
+        }
 
+    async def list_organizations(self) -> Any:
+        """``org list``."""
+        return [
+            {"id": o.id, "name": o.name, "rate-limit": o.rate_limit, "created-at": o.created_at}
+            for o in await self._orgs.organizations()
+        ]
 
-async def _ingest_key_command(
-    args: argparse.Namespace, state: StateStore, orgs: OrganizationStore, settings: IssuerSettings
-) -> Any:
-    keys = ingest_key_store(state, settings)
-    now = utcnow()
-    if args.verb == "create":
-        if await orgs.organization(args.org_id) is None:
-            raise LookupError(f"no organization {args.org_id}")
-        issued = await keys.create(args.org_id, now)
+    async def set_rate_limit(self, org_id: str, rate_limit: int) -> Any:
+        """``org set-rate-limit``: change an organization's per-key budget."""
+        existing = await self._orgs.organization(org_id)
+        if existing is None:
+            raise LookupError(f"no organization {org_id}")
+        updated = set_rate_limit(existing, rate_limit, utcnow())
+        await self._orgs.save_organization(updated)
+        return {"id": updated.id, "rate-limit": updated.rate_limit}
+
+    async def create_key(self, org_id: str) -> Any:
+        """``key create``: another API key for an organization."""
+        await self._require_organization(org_id)
+        issued = issue_key(org_id, utcnow())
+        await self._orgs.save_key(issued.record)
+        return {"id": issued.record.id, "organization-id": org_id, "api-key": issued.secret}
+
+    async def revoke_key(self, key_id: str) -> Any:
+        """``key revoke``."""
+        found = await self._orgs.key(key_id)
+        if found is None:
+            raise LookupError(f"no API key {key_id}")
+        revoked = revoke_key(found, utcnow())
+        await self._orgs.save_key(revoked)
+        return {"id": revoked.id, "revoked-at": revoked.revoked_at}
+
+    async def list_keys(self, org_id: str) -> Any:
+        """``key list``: an organization's API keys, never the secrets."""
+        return [
+            {"id": k.id, "created-at": k.created_at, "revoked-at": k.revoked_at}
+            for k in await self._orgs.keys(org_id)
+        ]
+
+    async def create_ingest_key(self, org_id: str) -> Any:
+        """``ingest-key create``: a key signing the organization's source events."""
+        await self._require_organization(org_id)
+        issued = await self._ingest_keys.create(org_id, utcnow())
         return {
             "id": issued.record.id,
-            "organization-id": args.org_id,
+            "organization-id": org_id,
             "secret": issued.secret,
             "created-at": issued.record.created_at,
         }
-    if args.verb == "revoke":
-        found = await keys.get(args.key_id)
+
+    async def revoke_ingest_key(self, key_id: str) -> Any:
+        """``ingest-key revoke``."""
+        found = await self._ingest_keys.get(key_id)
         if found is None:
-            raise LookupError(f"no ingest key {args.key_id}")
-        revoked = revoke_ingest_key(found, now)
-        await keys.save(revoked)
+            raise LookupError(f"no ingest key {key_id}")
+        revoked = revoke_ingest_key(found, utcnow())
+        await self._ingest_keys.save(revoked)
         return {"id": revoked.id, "revoked-at": revoked.revoked_at}
-    if await orgs.organization(args.org_id) is None:
-        raise LookupError(f"no organization {args.org_id}")
-    return [
-        {"id": k.id, "created-at": k.created_at, "revoked-at": k.revoked_at}
-        for k in await keys.list_for(args.org_id)
-    ]
+
+    async def list_ingest_keys(self, org_id: str) -> Any:
+        """``ingest-key list``: an organization's ingest keys, no secrets."""
+        await self._require_organization(org_id)
+        return [
+            {"id": k.id, "created-at": k.created_at, "revoked-at": k.revoked_at}
+            for k in await self._ingest_keys.list_for(org_id)
+        ]
+
+    async def _require_organization(self, org_id: str) -> None:
+        if await self._orgs.organization(org_id) is None:
+            raise LookupError(f"no organization {org_id}")
+
+
+def _command(admin: Admin, args: argparse.Namespace) -> Awaitable[Any]:
+    match (args.noun, args.verb):
+        case ("org", "create"):
+            return admin.create_organization(args.name, args.rate_limit)
+        case ("org", "list"):
+            return admin.list_organizations()
+        case ("org", "set-rate-limit"):
+            return admin.set_rate_limit(args.org_id, args.rate_limit)
+        case ("key", "create"):
+            return admin.create_key(args.org)
+        case ("key", "revoke"):
+            return admin.revoke_key(args.key_id)
+        case ("key", "list"):
+            return admin.list_keys(args.org)
+        case ("ingest-key", "create"):
+            return admin.create_ingest_key(args.org_id)
+        case ("ingest-key", "revoke"):
+            return admin.revoke_ingest_key(args.key_id)
+        case ("ingest-key", "list"):
+            return admin.list_ingest_keys(args.org_id)
+    raise LookupError(f"unknown command {args.noun} {args.verb}")
+
+
+async def _run(args: argparse.Namespace, settings: IssuerSettings) -> Any:
+    async with open_runtime(settings, "admin", connect_timeout=VIEW_WAIT_SECONDS) as runtime:
+        admin = Admin(runtime, settings)
+        await admin.wait_ready()
+        return await _command(admin, args)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -13,6 +13,7 @@ from standardwebhooks import Webhook
 from tests.notifier.sink import (
     Received,
     Sink,
+    attempt_log,
     create_webhook,
     free_port,
     persona_verifies,
@@ -95,14 +96,20 @@ async def test_a_sink_failing_twice_gets_three_attempts_with_the_same_event_id(
         hook = await create_webhook(api, sink.url)
         (event_id,) = await publish(token_event(org["id"]))
         await sink.wait_for(lambda r: len(r) >= 3)
-        await asyncio.sleep(1.5)  # nothing more arrives after the success
+        log = await wait_for_log(api, hook["id"], event_id, lambda e: len(e) >= 3)
+        # Nothing more arrives after the success: once the log holds the third attempt, a later
+        # event to the same webhook is the marker; when it has been delivered and logged, any
+        # attempt the success left behind would have reached the sink before it.
+        (marker,) = await publish(token_event(org["id"]))
+        await sink.wait_for(lambda r: any(x.event_id == marker for x in r))
+        await wait_for_log(api, hook["id"], marker, lambda e: len(e) >= 1)
         attempts = sink.for_event(event_id)
         assert len(attempts) == 3
         assert [a.attempts_made for a in attempts] == [1, 2, 3]
         assert [a.headers["Persona-Webhook-Attempts-Left"] for a in attempts] == ["3", "2", "1"]
         assert len({a.headers["Persona-Webhook-First-Attempted-At"] for a in attempts}) == 1
         assert all(a.event_id == event_id for a in attempts)
-        log = await wait_for_log(api, hook["id"], event_id, lambda e: len(e) >= 3)
+        log = await attempt_log(api, hook["id"], event_id)
         assert [e["attempt-number"] for e in log] == [1, 2, 3]
         assert [e["status-code"] for e in log] == [500, 500, 200]
         assert [e["result"] for e in log] == ["retrying", "retrying", "delivered"]
@@ -176,8 +183,15 @@ async def test_resend_of_an_unknown_event_is_404(org_factory: Any, client: Any) 
 
 
 async def test_a_slow_endpoint_does_not_delay_a_healthy_one(org_factory: Any, client: Any) -> None:
+    """Every event reaches the healthy endpoint while the other one never answers in time.
+
+    Delivered one after another, 40 events would each wait out the slow endpoint's timeouts
+    and retries (minutes); the bounded wait is the check. How fast the healthy endpoints are
+    served beside slow ones is measured by `make bench` (the ``isolation`` scenario)."""
+    stuck = asyncio.Event()
+
     async def sleepy(_: Received) -> web.StreamResponse:
-        await asyncio.sleep(10)
+        await stuck.wait()  # until the test ends: longer than any delivery timeout
         return web.Response(status=200)
 
     org = org_factory("isolation")
@@ -187,17 +201,13 @@ async def test_a_slow_endpoint_does_not_delay_a_healthy_one(org_factory: Any, cl
         slow_hook = await create_webhook(api, slow.url)
         await create_webhook(api, fast.url)
         count = 40
-        started = time.monotonic()
-        sent: dict[str, float] = {}
-        for _ in range(count):
-            (event_id,) = await publish(token_event(org["id"]))
-            sent[event_id] = time.monotonic()
-        await fast.wait_for(lambda r: len({x.event_id for x in r}) >= count, timeout=20)
-        latencies = [fast.for_event(e)[0].at - at for e, at in sent.items()]
-        assert max(latencies) < 2.0, latencies
-        assert time.monotonic() - started < 15
+        sent = [
+            event_id for _ in range(count) for event_id in await publish(token_event(org["id"]))
+        ]
+        await fast.wait_for(lambda r: {x.event_id for x in r} >= set(sent), timeout=20)
         assert slow.received  # the slow endpoint was tried meanwhile
         await api.delete(f"/webhooks/{slow_hook['id']}")
     finally:
+        stuck.set()
         await slow.stop()
         await fast.stop()

@@ -141,13 +141,14 @@ INVALID = [
 ]
 
 
-async def test_invalid_definition_is_422_with_a_pointer(connected: Connected) -> None:
-    # One pair for every case: organizations are made by the real admin CLI, which is slow.
-    for trigger, make_action, pointer in INVALID:
-        action = make_action(connected.connection_id)
-        reply = await connected.source.api.post("/workflows", workflow_doc(trigger, action))
-        assert reply.status == 422, (trigger, action, reply.body)
-        assert reply.error_pointer == pointer, (trigger, action, reply.body)
+@pytest.mark.parametrize(("trigger", "make_action", "pointer"), INVALID)
+async def test_invalid_definition_is_422_with_a_pointer(
+    connected: Connected, trigger: Any, make_action: Any, pointer: str
+) -> None:
+    action = make_action(connected.connection_id)
+    reply = await connected.source.api.post("/workflows", workflow_doc(trigger, action))
+    assert reply.status == 422, (trigger, action, reply.body)
+    assert reply.error_pointer == pointer, (trigger, action, reply.body)
     assert (await connected.source.api.get("/workflows")).data == []
 
 
