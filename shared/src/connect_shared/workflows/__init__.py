@@ -1,0 +1,89 @@
+"""Workflows (contract section 2.5): the definition and run records both executors share, how a
+trigger matches an event, how runs are rendered and announced, and the run ledger that makes
+each (workflow, trigger event) run at most once.
+
+The issuer stores definitions (``POST /workflows``...) and runs ``create-share-token`` actions;
+the redeemer runs ``redeem-share-token`` actions. Each executor is a consumer group on
+``connect.events`` and acts through its own domain code; what they have in common is here.
+
+At most once per (workflow, trigger event): the run id derives from both, a run is recorded
+durably (``connect.state`` plus its ``workflow-run.*`` event, acknowledged together) and a
+recorded run is never redone; a Redis lease (redis-py's lock) keeps two consumers from running it
+concurrently. An action's own effect must be idempotent by the run id for the crash window
+between acting and recording (the issuer derives the token id from it; the redeemer's
+single-use token guard refuses a second redeem).
+"""
+
+from __future__ import annotations
+
+from connect_shared.workflows.matching import (
+    object_value,
+    trigger_matches,
+)
+from connect_shared.workflows.records import (
+    ACTION_TYPES,
+    TRIGGERS_BY_ACTION,
+    WORKFLOW_RUN_TYPE,
+    WORKFLOW_TYPE,
+    ActionType,
+    FilterValue,
+    RunError,
+    RunOutcome,
+    WorkflowAction,
+    WorkflowRecord,
+    WorkflowRunRecord,
+    WorkflowRunSettings,
+    WorkflowTrigger,
+    run_id_for,
+    run_index,
+    run_state,
+    workflow_index,
+    workflow_state,
+)
+from connect_shared.workflows.runner import (
+    ATTEMPT_SECONDS,
+    ActionDone,
+    Perform,
+    RunContext,
+    RunFailed,
+    RunInProgress,
+    WorkflowRunner,
+)
+from connect_shared.workflows.views import (
+    run_event,
+    run_resource,
+    workflow_resource,
+)
+
+__all__ = [
+    "ACTION_TYPES",
+    "ATTEMPT_SECONDS",
+    "TRIGGERS_BY_ACTION",
+    "WORKFLOW_RUN_TYPE",
+    "WORKFLOW_TYPE",
+    "ActionDone",
+    "ActionType",
+    "FilterValue",
+    "Perform",
+    "RunContext",
+    "RunError",
+    "RunFailed",
+    "RunInProgress",
+    "RunOutcome",
+    "WorkflowAction",
+    "WorkflowRecord",
+    "WorkflowRunRecord",
+    "WorkflowRunSettings",
+    "WorkflowRunner",
+    "WorkflowTrigger",
+    "object_value",
+    "run_event",
+    "run_id_for",
+    "run_index",
+    "run_resource",
+    "run_state",
+    "trigger_matches",
+    "workflow_index",
+    "workflow_resource",
+    "workflow_state",
+]
