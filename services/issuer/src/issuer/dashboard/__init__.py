@@ -16,7 +16,7 @@ def create_dashboard(settings: IssuerSettings) -> web.Application:
     loader = jinja2.PackageLoader("issuer.dashboard", "templates")
     sub = create_dashboard_app(settings, settings.profile, [loader], serve_static=True)
     auth.add_routes(sub)
-    share_tokens.add_routes(sub)
-    connections.add_routes(sub)
-    workflows.add_routes(sub)
+    share_tokens.PAGES.add_to(sub)
+    connections.PAGES.add_to(sub)
+    workflows.PAGES.add_to(sub)
     return sub

@@ -15,11 +15,13 @@ from connect_shared.pagination import PageRequest
 from connect_shared.records import ConnectionRecord
 from connect_shared.web.forms import field_errors
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
+from connect_shared.web.resources import ResourcePages
 from issuer.adapters.http.requests import CreateConnection, UpdateConnection
 from issuer.dashboard.common import issuer, organization_names
 from issuer.usecases.connections import ConnectionFilter
 
 BASE = PREFIX + "/connections"
+PAGES = ResourcePages("connections")
 HINTS = {"destination-organization-id": "Enter an organization id (org_...)."}
 MOVES = {"accept": "accepted", "deactivate": "deactivated", "reactivate": "reactivated"}
 LEVELS = (("full", "full value"), ("presence", "presence only"), ("none", "not shared"))
@@ -53,6 +55,7 @@ async def _list_context(request: web.Request, viewer: Viewer) -> dict[str, Any]:
     }
 
 
+@PAGES.listing
 async def listing(request: web.Request) -> web.Response:
     """Every connection the organization is a side of, and the create form."""
     viewer = await require_session(request)
@@ -60,6 +63,7 @@ async def listing(request: web.Request) -> web.Response:
     return render(request, "connections.html", {**context, "errors": {}, "values": {}})
 
 
+@PAGES.create
 async def create(request: web.Request) -> web.Response:
     """Validate like ``POST /connect/connections``; errors go next to the field."""
     viewer = await require_session(request)
@@ -82,6 +86,7 @@ async def create(request: web.Request) -> web.Response:
     return redirect(f"{BASE}/{connection.id}")
 
 
+@PAGES.action("{action:accept|deactivate|reactivate}")
 async def move(request: web.Request) -> web.Response:
     """Accept, deactivate or reactivate (the use case checks who may)."""
     viewer = await require_session(request)
@@ -114,6 +119,7 @@ async def _detail_context(request: web.Request, viewer: Viewer) -> dict[str, Any
     }
 
 
+@PAGES.detail
 async def detail(request: web.Request) -> web.Response:
     """One connection (404 page for anyone but its two sides)."""
     viewer = await require_session(request)
@@ -121,6 +127,7 @@ async def detail(request: web.Request) -> web.Response:
     return render(request, "connection.html", {**context, "errors": {}, "values": {}})
 
 
+@PAGES.action("sharing")
 async def sharing(request: web.Request) -> web.Response:
     """The source sets one field's sharing level (validated like ``PATCH``)."""
     viewer = await require_session(request)
@@ -143,12 +150,3 @@ async def sharing(request: web.Request) -> web.Response:
         return render(request, "connection.html", page, status=422)
     notify(request, "info", f"'{name}' is now shared as: {level}.")
     return redirect(f"{BASE}/{context['connection'].id}")
-
-
-def add_routes(sub: web.Application) -> None:
-    """Register the connection pages on the dashboard sub-app."""
-    sub.router.add_get("/connections", listing)
-    sub.router.add_post("/connections", create)
-    sub.router.add_get("/connections/{id}", detail)
-    sub.router.add_post("/connections/{id}/sharing", sharing)
-    sub.router.add_post("/connections/{id}/{action:accept|deactivate|reactivate}", move)

@@ -18,6 +18,7 @@ from connect_shared.records import ShareTokenRecord
 from connect_shared.views import share_token_resource
 from connect_shared.web.forms import field_errors, whole_number
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
+from connect_shared.web.resources import ResourcePages
 from issuer.adapters.http.queries import token_filter
 from issuer.adapters.http.requests import CreateShareToken
 from issuer.dashboard.common import issuer, organization_names
@@ -26,6 +27,7 @@ from issuer.domain.source_objects import INQUIRIES
 from issuer.usecases.connections import ConnectionFilter
 
 BASE = PREFIX + "/share-tokens"
+PAGES = ResourcePages("share-tokens")
 PAGE_SIZE = "20"
 HINTS = {
     "connection-id": "Choose one of your active outbound connections.",
@@ -39,6 +41,7 @@ def _view(token: ShareTokenRecord, org_id: str) -> dict[str, Any]:
     return share_token_resource(token, org_id, epoch_ms(utcnow()))
 
 
+@PAGES.listing
 async def listing(request: web.Request) -> web.Response:
     """Outbound and inbound tokens, newest first, with direction and status filters."""
     viewer = await require_session(request)
@@ -88,6 +91,7 @@ async def _form_context(viewer: Viewer, request: web.Request) -> dict[str, Any]:
     }
 
 
+@PAGES.new
 async def new_page(request: web.Request) -> web.Response:
     """The create form."""
     viewer = await require_session(request)
@@ -95,6 +99,7 @@ async def new_page(request: web.Request) -> web.Response:
     return render(request, "share_token_new.html", {**context, "errors": {}, "values": {}})
 
 
+@PAGES.create
 async def create(request: web.Request) -> web.Response:
     """Validate like ``POST /connect/share-tokens`` and issue the token; errors go next to
     their field and nothing is created."""
@@ -138,6 +143,7 @@ async def _token_context(request: web.Request, viewer: Viewer) -> dict[str, Any]
     return {"token": resource, "record": token, "names": names}
 
 
+@PAGES.detail
 async def detail(request: web.Request) -> web.Response:
     """One token (404 page for anyone but its two sides); ``?peek=1`` shows the source data
     to the destination, filtered by the connection's sharing settings, while the token is
@@ -156,6 +162,7 @@ async def detail(request: web.Request) -> web.Response:
     return render(request, "share_token.html", context)
 
 
+@PAGES.page("panel")
 async def panel(request: web.Request) -> web.Response:
     """The token's status panel alone, polled by the page until the status is final."""
     viewer = await require_session(request)
@@ -163,6 +170,7 @@ async def panel(request: web.Request) -> web.Response:
     return render(request, "_token_panel.html", context)
 
 
+@PAGES.action("expire")
 async def expire(request: web.Request) -> web.Response:
     """The source expires a ``created`` token."""
     viewer = await require_session(request)
@@ -176,13 +184,3 @@ async def expire(request: web.Request) -> web.Response:
             raise
         notify(request, "error", error.details)
     return redirect(f"{BASE}/{token_id}")
-
-
-def add_routes(sub: web.Application) -> None:
-    """Register the share-token pages on the dashboard sub-app."""
-    sub.router.add_get("/share-tokens", listing)
-    sub.router.add_get("/share-tokens/new", new_page)
-    sub.router.add_post("/share-tokens", create)
-    sub.router.add_get("/share-tokens/{id}", detail)
-    sub.router.add_get("/share-tokens/{id}/panel", panel)
-    sub.router.add_post("/share-tokens/{id}/expire", expire)

@@ -14,6 +14,7 @@ from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest
 from connect_shared.web.forms import whole_number
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
+from connect_shared.web.resources import ResourcePages
 from connect_shared.workflows import TRIGGERS_BY_ACTION, WorkflowTrigger
 from issuer.adapters.http.workflow_requests import CreateWorkflow, parse_action
 from issuer.dashboard.common import issuer
@@ -22,6 +23,7 @@ from issuer.domain.share_tokens import DEFAULT_TTL_SECONDS
 from issuer.workflows.usecases import WorkflowChanges
 
 BASE = PREFIX + "/workflows"
+PAGES = ResourcePages("workflows")
 ATTRIBUTES = "/data/attributes/"
 # Where an error of the workflow document is shown in the form.
 FIELDS = {
@@ -70,6 +72,7 @@ async def _list_context(request: web.Request, viewer: Viewer) -> dict[str, Any]:
     }
 
 
+@PAGES.listing
 async def listing(request: web.Request) -> web.Response:
     """The organization's workflows and the create form."""
     viewer = await require_session(request)
@@ -93,6 +96,7 @@ def _document(values: dict[str, str]) -> dict[str, Any]:
     return {"name": values["name"], "enabled": True, "trigger": trigger, "action": action}
 
 
+@PAGES.create
 async def create(request: web.Request) -> web.Response:
     """Validate like ``POST /workflows``; errors go next to their field."""
     viewer = await require_session(request)
@@ -122,6 +126,7 @@ async def create(request: web.Request) -> web.Response:
     return redirect(f"{BASE}/{workflow.id}")
 
 
+@PAGES.detail
 async def detail(request: web.Request) -> web.Response:
     """One workflow and its newest runs (404 page for other organizations)."""
     viewer = await require_session(request)
@@ -132,6 +137,7 @@ async def detail(request: web.Request) -> web.Response:
     return render(request, "workflow.html", context)
 
 
+@PAGES.action("enabled")
 async def toggle(request: web.Request) -> web.Response:
     """Enable or disable."""
     viewer = await require_session(request)
@@ -143,18 +149,10 @@ async def toggle(request: web.Request) -> web.Response:
     return redirect(f"{BASE}/{workflow.id}")
 
 
+@PAGES.action("delete")
 async def delete(request: web.Request) -> web.Response:
     """Delete the workflow."""
     viewer = await require_session(request)
     await issuer(request).workflows.delete(viewer.organization_id, request.match_info["id"])
     notify(request, "info", "Workflow deleted.")
     return redirect(BASE)
-
-
-def add_routes(sub: web.Application) -> None:
-    """Register the workflow pages on the dashboard sub-app."""
-    sub.router.add_get("/workflows", listing)
-    sub.router.add_post("/workflows", create)
-    sub.router.add_get("/workflows/{id}", detail)
-    sub.router.add_post("/workflows/{id}/enabled", toggle)
-    sub.router.add_post("/workflows/{id}/delete", delete)

@@ -15,5 +15,5 @@ def create_dashboard(settings: NotifierSettings) -> web.Application:
     """The notifier's ``/dashboard`` sub-app."""
     loader = jinja2.PackageLoader("notifier.dashboard", "templates")
     sub = create_dashboard_app(settings, settings.profile, [loader])
-    webhooks.add_routes(sub)
+    webhooks.PAGES.add_to(sub)
     return sub

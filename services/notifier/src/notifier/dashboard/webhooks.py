@@ -14,6 +14,7 @@ from connect_shared.jsonapi import parse_attributes
 from connect_shared.state import Versioned
 from connect_shared.web.forms import field_errors
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
+from connect_shared.web.resources import ResourcePages
 from notifier.adapters.attempt_log import is_cursor
 from notifier.adapters.guard import registration_refusal
 from notifier.adapters.http.requests import DEFAULT_OLD_SECRET_SECONDS, RotateMeta, WebhookCreate
@@ -29,6 +30,7 @@ from notifier.domain.webhooks import (
 )
 
 BASE = PREFIX + "/webhooks"
+PAGES = ResourcePages("webhooks")
 ATTEMPTS_PAGE = 25
 HINTS = {
     "url": "Enter the https:// URL of your endpoint.",
@@ -77,6 +79,7 @@ def _list_page(
     return render(request, "webhooks.html", context, status=status)
 
 
+@PAGES.listing
 async def listing(request: web.Request) -> web.Response:
     """The organization's webhooks and the create form."""
     viewer = await require_session(request)
@@ -85,6 +88,7 @@ async def listing(request: web.Request) -> web.Response:
     return _list_page(request, webhooks, {}, defaults)
 
 
+@PAGES.create
 async def create(request: web.Request) -> web.Response:
     """Validate like ``POST /webhooks``; the new secret is shown on this answer only."""
     viewer = await require_session(request)
@@ -114,6 +118,7 @@ async def create(request: web.Request) -> web.Response:
     return render(request, "webhook_secret.html", context, status=201)
 
 
+@PAGES.detail
 async def detail(request: web.Request) -> web.Response:
     """One webhook with its attempt log (newest first, ``?after=`` pages on)."""
     viewer = await require_session(request)
@@ -133,6 +138,7 @@ async def detail(request: web.Request) -> web.Response:
     return render(request, "webhook.html", context)
 
 
+@PAGES.action("rotate-secret")
 async def rotate(request: web.Request) -> web.Response:
     """A new secret, shown once; the old one keeps signing for the chosen time."""
     viewer = await require_session(request)
@@ -150,6 +156,7 @@ async def rotate(request: web.Request) -> web.Response:
     return render(request, "webhook_secret.html", context)
 
 
+@PAGES.action("status")
 async def change_status(request: web.Request) -> web.Response:
     """Enable (forgetting the failure streak) or disable."""
     viewer = await require_session(request)
@@ -172,6 +179,7 @@ async def change_status(request: web.Request) -> web.Response:
     return redirect(f"{BASE}/{webhook.id}")
 
 
+@PAGES.action("events/{event_id}/resend")
 async def resend(request: web.Request) -> web.Response:
     """Deliver one event again from attempt 1 (same event id, same bytes)."""
     viewer = await require_session(request)
@@ -183,13 +191,3 @@ async def resend(request: web.Request) -> web.Response:
     except (NotFound, Conflict, Unprocessable) as error:
         notify(request, "error", error.details)
     return redirect(f"{BASE}/{webhook.id}")
-
-
-def add_routes(sub: web.Application) -> None:
-    """Register the webhook pages on the dashboard sub-app."""
-    sub.router.add_get("/webhooks", listing)
-    sub.router.add_post("/webhooks", create)
-    sub.router.add_get("/webhooks/{id}", detail)
-    sub.router.add_post("/webhooks/{id}/rotate-secret", rotate)
-    sub.router.add_post("/webhooks/{id}/status", change_status)
-    sub.router.add_post("/webhooks/{id}/events/{event_id}/resend", resend)
