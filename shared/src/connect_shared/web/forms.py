@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from aiohttp import web
+
+from connect_shared.domain_errors import DomainError
 from connect_shared.errors import ApiError
+from connect_shared.http.error_table import as_api_error
 
 ATTRIBUTE_POINTER = "/data/attributes/"
 
@@ -32,6 +36,25 @@ def field_errors(error: ApiError, hints: Mapping[str, str] | None = None) -> dic
     if hints and field in hints and message.startswith(f"'{field}'"):
         message = hints[field]
     return {field: message}
+
+
+def form_refusal(request: web.Request, refused: ApiError | DomainError) -> ApiError:
+    """The refusal a form shows beside its fields: a validation error (400, 422) as the API
+    answers it. Any other refusal (not found, a conflict of state, an outage) is raised again
+    for the middleware's error page."""
+    error = as_api_error(request, refused)
+    if error.status not in (400, 422):
+        raise refused
+    return error
+
+
+def action_refusal(request: web.Request, refused: ApiError | DomainError) -> ApiError:
+    """The refusal an action on one object shows on that object's page; "not found" is raised
+    again, so a missing (or someone else's) object answers with the 404 page."""
+    error = as_api_error(request, refused)
+    if error.status == 404:
+        raise refused
+    return error
 
 
 def whole_number(value: str | None) -> int | str | None:

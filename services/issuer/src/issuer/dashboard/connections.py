@@ -9,11 +9,10 @@ from aiohttp import web
 
 from connect_shared.domain_errors import DomainError
 from connect_shared.errors import ApiError
-from connect_shared.http.error_table import as_api_error
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest
 from connect_shared.records import ConnectionRecord
-from connect_shared.web.forms import field_errors
+from connect_shared.web.forms import action_refusal, field_errors, form_refusal
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.web.resources import ResourcePages
 from issuer.adapters.http.requests import CreateConnection, UpdateConnection
@@ -74,9 +73,7 @@ async def create(request: web.Request) -> web.Response:
             viewer.organization_id, body.destination_organization_id
         )
     except (ApiError, DomainError) as refused:
-        error = as_api_error(request, refused)
-        if error.status not in (400, 422):
-            raise
+        error = form_refusal(request, refused)
         context = await _list_context(request, viewer)
         errors = field_errors(error, HINTS)
         values = {"destination-organization-id": destination}
@@ -96,10 +93,7 @@ async def move(request: web.Request) -> web.Response:
         await getattr(use_cases, action)(viewer.organization_id, connection_id)
         notify(request, "info", f"Connection {MOVES[action]}.")
     except (ApiError, DomainError) as refused:
-        error = as_api_error(request, refused)
-        if error.status == 404:
-            raise
-        notify(request, "error", error.details)
+        notify(request, "error", action_refusal(request, refused).details)
     return redirect(f"{BASE}/{connection_id}")
 
 
@@ -141,9 +135,7 @@ async def sharing(request: web.Request) -> web.Response:
             viewer.organization_id, context["connection"].id, dict(body.sharing_settings)
         )
     except (ApiError, DomainError) as refused:
-        error = as_api_error(request, refused)
-        if error.status == 404:
-            raise
+        error = action_refusal(request, refused)
         errors = {"field-name": field_errors(error).popitem()[1]}
         values = {"field-name": name, "level": level}
         page = {**context, "errors": errors, "values": values}

@@ -11,12 +11,11 @@ from aiohttp import web
 from connect_shared.clock import epoch_ms, utcnow
 from connect_shared.domain_errors import DomainError, WrongState
 from connect_shared.errors import ApiError
-from connect_shared.http.error_table import as_api_error
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest, parse_page_request
 from connect_shared.records import ShareTokenRecord
 from connect_shared.views import share_token_resource
-from connect_shared.web.forms import field_errors, whole_number
+from connect_shared.web.forms import action_refusal, field_errors, form_refusal, whole_number
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.web.resources import ResourcePages
 from issuer.adapters.http.queries import token_filter
@@ -122,9 +121,7 @@ async def create(request: web.Request) -> web.Response:
             viewer.organization_id, body.connection_id, body.source_id, body.expires_in_seconds
         )
     except (ApiError, DomainError) as refused:
-        error = as_api_error(request, refused)
-        if error.status not in (400, 422):
-            raise
+        error = form_refusal(request, refused)
         context = await _form_context(viewer, request)
         errors = field_errors(error, HINTS)
         page = {**context, "errors": errors, "values": values}
@@ -179,8 +176,5 @@ async def expire(request: web.Request) -> web.Response:
         await issuer(request).tokens.expire(viewer.organization_id, token_id)
         notify(request, "info", "The share token is expired.")
     except (ApiError, DomainError) as refused:
-        error = as_api_error(request, refused)
-        if error.status == 404:
-            raise
-        notify(request, "error", error.details)
+        notify(request, "error", action_refusal(request, refused).details)
     return redirect(f"{BASE}/{token_id}")

@@ -9,10 +9,9 @@ from aiohttp import web
 
 from connect_shared.domain_errors import DomainError
 from connect_shared.errors import ApiError
-from connect_shared.http.error_table import as_api_error
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import PageRequest
-from connect_shared.web.forms import whole_number
+from connect_shared.web.forms import form_refusal, whole_number
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.web.resources import ResourcePages
 from connect_shared.workflows import TRIGGERS_BY_ACTION, WorkflowTrigger
@@ -116,9 +115,7 @@ async def create(request: web.Request) -> web.Response:
             parse_action(body.action),
         )
     except (ApiError, DomainError) as refused:
-        error = as_api_error(request, refused)
-        if error.status not in (400, 422):
-            raise
+        error = form_refusal(request, refused)
         context = await _list_context(request, viewer)
         page = {**context, "errors": _errors(error), "values": values}
         return render(request, "workflows.html", page, status=422)

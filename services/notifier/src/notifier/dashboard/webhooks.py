@@ -12,7 +12,7 @@ from connect_shared.errors import ApiError, Conflict, NotFound, Unprocessable, a
 from connect_shared.events import EVENT_NAMES
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.state import Versioned
-from connect_shared.web.forms import field_errors
+from connect_shared.web.forms import field_errors, form_refusal
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.web.resources import ResourcePages
 from notifier.adapters.attempt_log import is_cursor
@@ -104,9 +104,8 @@ async def create(request: web.Request) -> web.Response:
         refusal = await registration_refusal(notifier.address_policy, body.url)
         if refusal is not None:
             raise Unprocessable(f"The URL is refused: {refusal}.", pointer=attribute_pointer("url"))
-    except ApiError as error:
-        if error.status not in (400, 422):
-            raise
+    except ApiError as refused:
+        error = form_refusal(request, refused)
         webhooks = await notifier.webhooks.list_for(viewer.organization_id)
         return _list_page(request, webhooks, field_errors(error, HINTS), values, status=422)
     now = utcnow()
