@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from connect_shared.records import api_key_lookup
+from connect_shared.redis_replies import as_text
 
 KEY_PREFIX = "connect_key_"
 
@@ -49,7 +50,7 @@ def principal_from_lookup(value: bytes | str | None) -> Principal | None:
     """Decode the lookup value (``"<key id> <org id>"``) written with the key."""
     if value is None:
         return None
-    text = value.decode() if isinstance(value, bytes) else value
+    text = as_text(value)
     key_id, _, org_id = text.partition(" ")
     if not key_id or not org_id:
         return None

@@ -23,3 +23,9 @@ def parse_iso(text: str) -> datetime:
 def epoch_ms(moment: datetime) -> int:
     """Milliseconds since the epoch; used as sort scores in Redis indexes."""
     return int(moment.timestamp() * 1000)
+
+
+def parse_epoch_ms(text: str) -> int:
+    """Milliseconds since the epoch of a timestamp written by :func:`iso`: how a record's
+    ``created_at`` orders it (the score of its Redis indexes)."""
+    return epoch_ms(parse_iso(text))

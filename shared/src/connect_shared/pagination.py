@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from redis.asyncio import Redis
 
 from connect_shared.errors import BadRequest
+from connect_shared.redis_replies import as_text
 
 T = TypeVar("T")
 Loader = Callable[[list[str]], Awaitable[list[T | None]]]
@@ -142,17 +143,13 @@ class _IndexWalk:
             )
         self._offset += len(raw)
         self._exhausted = len(raw) < CHUNK
-        entries = [(float(score), _text(member)) for member, score in _pairs(raw)]
+        entries = [(float(score), as_text(member)) for member, score in _pairs(raw)]
         self._buffer.extend(e for e in entries if self._beyond_bound(e))
 
 
 def _pairs(raw: Any) -> list[tuple[bytes | str, float]]:
     # redis-py types WITHSCORES answers loosely; they are (member, score) pairs.
     return [(member, float(score)) for member, score in raw]
-
-
-def _text(member: bytes | str) -> str:
-    return member.decode() if isinstance(member, bytes) else member
 
 
 async def _cursor_entry(redis: Redis, indexes: Sequence[str], cursor: str) -> _Entry | None:

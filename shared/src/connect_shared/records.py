@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connect_shared.state_record import StateRecord
+from connect_shared.clock import parse_epoch_ms
+from connect_shared.state_record import StateRecord, indexed_state
 
 TokenStatus = Literal["created", "pending", "redeemed", "expired", "failed"]
 ConnectionStatus = Literal["pending", "active", "inactive"]
@@ -129,13 +130,12 @@ def rate_limit_lookup(org_id: str) -> str:
     return f"lk:rate-limit:{org_id}"
 
 
-def organization_state(org: OrganizationRecord, score: float) -> StateRecord:
+def organization_state(org: OrganizationRecord) -> StateRecord:
     """State write for an organization; its budget is a lookup, so a rebuild restores it."""
-    return StateRecord(
-        id=org.id,
-        kind="organization",
-        body=org.model_dump(),
-        indexes={"idx:organization": score},
+    return indexed_state(
+        "organization",
+        org,
+        "idx:organization",
         lookups={rate_limit_lookup(org.id): str(org.rate_limit)},
     )
 
@@ -145,18 +145,12 @@ def api_key_lookup(secret_sha256: str) -> str:
     return f"lk:api-key:{secret_sha256}"
 
 
-def api_key_state(key: ApiKeyRecord, score: float) -> StateRecord:
+def api_key_state(key: ApiKeyRecord) -> StateRecord:
     """State write for an API key; a revoked key loses its lookup, so it stops authenticating."""
     lookups = {}
     if key.revoked_at is None:
         lookups[api_key_lookup(key.secret_sha256)] = f"{key.id} {key.organization_id}"
-    return StateRecord(
-        id=key.id,
-        kind="api-key",
-        body=key.model_dump(),
-        indexes={f"idx:api-key:{key.organization_id}": score},
-        lookups=lookups,
-    )
+    return indexed_state("api-key", key, f"idx:api-key:{key.organization_id}", lookups=lookups)
 
 
 def connection_index(org_id: str) -> str:
@@ -164,16 +158,13 @@ def connection_index(org_id: str) -> str:
     return f"idx:connection:{org_id}"
 
 
-def connection_state(connection: ConnectionRecord, score: float) -> StateRecord:
+def connection_state(connection: ConnectionRecord) -> StateRecord:
     """State write for a connection, indexed for both sides."""
-    return StateRecord(
-        id=connection.id,
-        kind="connection",
-        body=connection.model_dump(),
-        indexes={
-            connection_index(connection.source_organization_id): score,
-            connection_index(connection.destination_organization_id): score,
-        },
+    return indexed_state(
+        "connection",
+        connection,
+        connection_index(connection.source_organization_id),
+        connection_index(connection.destination_organization_id),
     )
 
 
@@ -182,15 +173,10 @@ def object_index(org_id: str, collection: str) -> str:
     return f"idx:object:{org_id}:{collection}"
 
 
-def source_object_state(obj: SourceObjectRecord, score: float) -> StateRecord:
+def source_object_state(obj: SourceObjectRecord) -> StateRecord:
     """State write for a source object (or a copy made by a redemption)."""
     collection = COLLECTION_BY_PREFIX[obj.id[:4]]
-    return StateRecord(
-        id=obj.id,
-        kind="object",
-        body=obj.model_dump(),
-        indexes={object_index(obj.organization_id, collection): score},
-    )
+    return indexed_state("object", obj, object_index(obj.organization_id, collection))
 
 
 def token_index(org_id: str, direction: Literal["outbound", "inbound"]) -> str:
@@ -201,8 +187,9 @@ def token_index(org_id: str, direction: Literal["outbound", "inbound"]) -> str:
 TOKEN_EXPIRY_INDEX = "idx:share-token:expiry"
 
 
-def share_token_state(token: ShareTokenRecord, score: float) -> StateRecord:
+def share_token_state(token: ShareTokenRecord) -> StateRecord:
     """State write for a share token: listed on both sides; ``created`` ones queue for expiry."""
+    score = float(parse_epoch_ms(token.created_at))
     indexes = {
         token_index(token.source_organization_id, "outbound"): score,
         token_index(token.destination_organization_id, "inbound"): score,

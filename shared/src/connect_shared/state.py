@@ -29,6 +29,7 @@ from redis.exceptions import NoScriptError, RedisError
 from connect_shared import jsonutil
 from connect_shared.backoff import Backoff, retry
 from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
+from connect_shared.redis_replies import as_text, as_texts
 
 # Re-exported: the records used to live here, and the store is where callers look for them.
 from connect_shared.state_record import StateRecord as StateRecord
@@ -198,12 +199,12 @@ class StateStore:
     async def lookup(self, name: str) -> str | None:
         """The value of a unique secondary key, e.g. an API key's owner."""
         raw = await self._redis.get(name)
-        return raw.decode() if isinstance(raw, bytes) else raw
+        return None if raw is None else as_text(raw)
 
     async def index_ids(self, index: str, *, newest_first: bool = True) -> list[str]:
         """Every id in ``index``, newest first by default."""
         raw = await self._redis.zrange(index, 0, -1, desc=newest_first)
-        return [item.decode() if isinstance(item, bytes) else str(item) for item in raw]
+        return as_texts(raw)
 
 
 async def view_is_ready(redis: Redis) -> bool:

@@ -5,9 +5,11 @@ records and the domain code built on them import no I/O client."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from connect_shared.clock import parse_epoch_ms
 
 ValueT = TypeVar("ValueT")
 
@@ -33,6 +35,38 @@ class StateRecord(BaseModel):
     def tombstone(cls, record_id: str, kind: str = "") -> StateRecord:
         """The delete of ``record_id`` (a null-valued message on the topic)."""
         return cls(id=record_id, kind=kind, deleted=True)
+
+
+class Created(Protocol):
+    """An entity model with an id and a creation time (every record on ``connect.state``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def created_at(self) -> str: ...
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]: ...
+
+
+def indexed_state(
+    kind: str,
+    entity: Created,
+    *indexes: str,
+    lookups: dict[str, str] | None = None,
+    body: dict[str, Any] | None = None,
+) -> StateRecord:
+    """The state write of ``entity``, listed in each of ``indexes`` by creation time.
+
+    ``body`` replaces the entity's own dump where the stored form differs (sealed secrets)."""
+    score = float(parse_epoch_ms(entity.created_at))
+    return StateRecord(
+        id=entity.id,
+        kind=kind,
+        body=entity.model_dump() if body is None else body,
+        indexes=dict.fromkeys(indexes, score),
+        lookups=lookups or {},
+    )
 
 
 @dataclass(frozen=True)

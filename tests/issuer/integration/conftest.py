@@ -58,7 +58,7 @@ async def active_connection(runtime: Runtime, source: str, destination: str) -> 
         created_at=stamp,
         updated_at=stamp,
     )
-    await runtime.store.put(connection_state(connection, 1.0))
+    await runtime.store.put(connection_state(connection))
     return connection
 
 
@@ -73,7 +73,7 @@ async def inquiry_of(runtime: Runtime, org_id: str) -> SourceObjectRecord:
         updated_at=stamp,
         fields={"name-first": "Di"},
     )
-    await runtime.store.put(source_object_state(obj, 1.0))
+    await runtime.store.put(source_object_state(obj))
     return obj
 
 
@@ -92,5 +92,5 @@ async def token_expiring(runtime: Runtime, at: datetime) -> ShareTokenRecord:
         expires_at=iso(at),
         expires_at_ms=epoch_ms(at),
     )
-    await runtime.store.put(share_token_state(token, float(epoch_ms(at))))
+    await runtime.store.put(share_token_state(token))
     return token

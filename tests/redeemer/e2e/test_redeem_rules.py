@@ -139,7 +139,7 @@ async def test_a_token_past_expires_at_is_409_even_before_the_sweeper_ran(
         token = ShareTokenRecord.model_validate(body)
         past = utcnow()
         aged = token.model_copy(update={"expires_at": iso(past), "expires_at_ms": epoch_ms(past)})
-        await runtime.store.put(share_token_state(aged, float(epoch_ms(past))))
+        await runtime.store.put(share_token_state(aged))
     reply = await pair.destination.post(redeem_path(token_id))
     assert reply.status == 409, reply.body
     assert copies_of(await all_objects(pair.destination, "inquiries"), token_id) == []

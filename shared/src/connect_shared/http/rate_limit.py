@@ -23,6 +23,7 @@ from redis.exceptions import NoScriptError
 
 from connect_shared.auth import Principal
 from connect_shared.records import DEFAULT_RATE_LIMIT
+from connect_shared.redis_replies import as_text
 from connect_shared.state import VIEW_READY_KEY
 
 BURST_SECONDS = 2  # a burst of twice the per-second rate
@@ -82,10 +83,6 @@ class Admission:
         return max(1, math.ceil(self.wait_micros / _MICROS))
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 async def admit(redis: Redis, key_lookup: str) -> Admission:
     """Run the admission script for the key stored under ``key_lookup`` (one round trip; the
     script is sent again if a restarted Redis forgot it)."""
@@ -97,5 +94,5 @@ async def admit(redis: Redis, key_lookup: str) -> Admission:
     verdict = Verdict(int(raw[0]))
     if verdict in (Verdict.VIEW_MISSING, Verdict.UNKNOWN_KEY):
         return Admission(verdict)
-    principal = Principal(api_key_id=_text(raw[1]), organization_id=_text(raw[2]))
+    principal = Principal(api_key_id=as_text(raw[1]), organization_id=as_text(raw[2]))
     return Admission(verdict, principal, rate_limit=int(raw[4]), wait_micros=int(raw[3]))

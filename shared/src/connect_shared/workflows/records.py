@@ -7,11 +7,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings
 
-from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.events import SOURCE_OBJECT_EVENTS
 from connect_shared.ids import derived_id
 from connect_shared.redemptions import FieldMapping
-from connect_shared.state import StateRecord
+from connect_shared.state_record import StateRecord, indexed_state
 
 WORKFLOW_TYPE = "workflow"
 WORKFLOW_RUN_TYPE = "workflow-run"
@@ -105,13 +104,8 @@ def workflow_index(org_id: str) -> str:
 
 def workflow_state(workflow: WorkflowRecord) -> StateRecord:
     """State write of a workflow, listed by creation time in its organization's index."""
-    score = float(epoch_ms(parse_iso(workflow.created_at)))
-    return StateRecord(
-        id=workflow.id,
-        kind="workflow",
-        body=workflow.model_dump(mode="json"),
-        indexes={workflow_index(workflow.organization_id): score},
-    )
+    body = workflow.model_dump(mode="json")
+    return indexed_state("workflow", workflow, workflow_index(workflow.organization_id), body=body)
 
 
 def run_index(workflow_id: str) -> str:
@@ -121,13 +115,8 @@ def run_index(workflow_id: str) -> str:
 
 def run_state(run: WorkflowRunRecord) -> StateRecord:
     """State write of a run, listed in its workflow's run log by time."""
-    score = float(epoch_ms(parse_iso(run.created_at)))
-    return StateRecord(
-        id=run.id,
-        kind="workflow-run",
-        body=run.model_dump(mode="json"),
-        indexes={run_index(run.workflow_id): score},
-    )
+    body = run.model_dump(mode="json")
+    return indexed_state("workflow-run", run, run_index(run.workflow_id), body=body)
 
 
 def run_id_for(workflow_id: str, trigger_event_id: str) -> str:

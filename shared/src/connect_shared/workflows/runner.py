@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from redis.exceptions import LockNotOwnedError
 
 from connect_shared import jsonutil
-from connect_shared.clock import epoch_ms, iso, parse_iso, utcnow
+from connect_shared.clock import iso, parse_epoch_ms, utcnow
 from connect_shared.errors import ApiError, Unavailable
 from connect_shared.events import Event
 from connect_shared.ids import new_id
 from connect_shared.kafka import OutgoingMessage
+from connect_shared.redis_replies import as_texts
 from connect_shared.state import VIEW_READY_KEY, StateStore
 from connect_shared.workflows.matching import trigger_matches
 from connect_shared.workflows.records import (
@@ -107,7 +108,7 @@ class WorkflowRunner:
         if not ready:
             # A lost view shows no workflows and no runs: wait for the rebuild, never guess.
             raise Unavailable("The state view is being rebuilt.")
-        ids = [item.decode() if isinstance(item, bytes) else str(item) for item in raw_ids]
+        ids = as_texts(raw_ids)
         found = []
         for body in await self._store.get_many(ids):
             if body is None:
@@ -116,7 +117,7 @@ class WorkflowRunner:
             if (
                 workflow.enabled
                 and workflow.action.type == self._action_type
-                and epoch_ms(parse_iso(workflow.created_at)) <= produced_ms
+                and parse_epoch_ms(workflow.created_at) <= produced_ms
                 and trigger_matches(workflow.trigger, event.name, event.payload_object)
             ):
                 found.append(workflow)

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 
-from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.ids import has_prefix
 from connect_shared.ingest_signature import KEY_ID_PREFIX
 from connect_shared.secret_box import SecretBox
 from connect_shared.state import StateRecord, StateStore
+from connect_shared.state_record import indexed_state
 from issuer.domain.ingest_keys import (
     IngestKeyRecord,
     IssuedIngestKey,
@@ -29,13 +29,7 @@ def ingest_key_index(org_id: str) -> str:
 
 def ingest_key_state(key: IngestKeyRecord) -> StateRecord:
     """The state write of ``key`` (its secret is already sealed in the record)."""
-    score = float(epoch_ms(parse_iso(key.created_at)))
-    return StateRecord(
-        id=key.id,
-        kind=KIND,
-        body=key.model_dump(),
-        indexes={ingest_key_index(key.organization_id): score},
-    )
+    return indexed_state(KIND, key, ingest_key_index(key.organization_id))
 
 
 class IngestKeyStore:

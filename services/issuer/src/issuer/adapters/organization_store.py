@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.records import (
     ApiKeyRecord,
     OrganizationRecord,
@@ -20,13 +19,13 @@ class OrganizationStore:
 
     async def save_organization(self, org: OrganizationRecord, *keys: ApiKeyRecord) -> None:
         """Write an organization (and optionally its first keys) durably."""
-        records = [organization_state(org, epoch_ms(parse_iso(org.created_at)))]
-        records += [api_key_state(key, epoch_ms(parse_iso(key.created_at))) for key in keys]
+        records = [organization_state(org)]
+        records += [api_key_state(key) for key in keys]
         await self._store.put(*records)
 
     async def save_key(self, key: ApiKeyRecord) -> None:
         """Write an API key durably (a revoked key stops authenticating at once)."""
-        await self._store.put(api_key_state(key, epoch_ms(parse_iso(key.created_at))))
+        await self._store.put(api_key_state(key))
 
     async def organization(self, org_id: str) -> OrganizationRecord | None:
         """One organization, or None."""

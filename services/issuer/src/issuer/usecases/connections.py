@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.domain_errors import NotVisible
 from connect_shared.events import Event, build_event
 from connect_shared.pagination import Page, PageRequest, paginate
@@ -124,7 +123,7 @@ class ConnectionUseCases:
                     connection.destination_organization_id,
                 )
             ]
-        record = connection_state(connection, epoch_ms(parse_iso(connection.created_at)))
+        record = connection_state(connection)
         if version is None:
             await self._store.put(record, events=events)
         else:

@@ -14,12 +14,12 @@ import logging
 from connect_shared.clock import epoch_ms
 from connect_shared.errors import Unavailable
 from connect_shared.ids import new_id
-from connect_shared.records import TOKEN_EXPIRY_INDEX, ShareTokenRecord
+from connect_shared.records import TOKEN_EXPIRY_INDEX, ShareTokenRecord, share_token_state
+from connect_shared.redis_replies import as_text
 from connect_shared.token_guard import ClaimResult, TokenGuard
 from issuer.adapters.entity_store import EntityStore
 from issuer.domain import share_tokens as rules
 from issuer.usecases import Clock
-from issuer.usecases.share_tokens import token_state
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class ExpirySweeper:
         )
         announced = 0
         for member in raw:
-            token_id = member.decode() if isinstance(member, bytes) else str(member)
+            token_id = as_text(member)
             try:
                 announced += await self._announce(token_id)
             except Unavailable:
@@ -75,7 +75,7 @@ class ExpirySweeper:
         done = rules.expired(fresh, now)
         events = [(token.id, event) for event in rules.expired_events(done, now)]
         try:
-            await self._store.put(token_state(done), events=events)
+            await self._store.put(share_token_state(done), events=events)
         except BaseException:
             if release_on_failure:
                 await self._guard.release(token.id, self._claimant)

@@ -19,6 +19,7 @@ from connect_shared.errors import Unavailable
 from connect_shared.events import build_event
 from connect_shared.ingest_signature import HEADER, MalformedSignature, parse_signature
 from connect_shared.kafka import Headers, OutgoingMessage
+from connect_shared.records import source_object_state
 from connect_shared.state import view_is_ready
 from connect_shared.views import source_object_resource
 from issuer.adapters.entity_store import EntityStore
@@ -36,7 +37,6 @@ from issuer.domain.source_events import (
     upserted,
     verification_ids,
 )
-from issuer.usecases.source_objects import object_state
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class SourceEventIngestion:
             idempotency_parts=event.idempotency_parts,
             created_at=event.created_at,
         )
-        records = [object_state(obj) for obj in (main, *included)]
+        records = [source_object_state(obj) for obj in (main, *included)]
         await self._store.put(*records, events=[(main.id, emitted)])
         await self._store.redis.set(marker, "1", ex=PROCESSED_TTL_SECONDS)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from connect_shared.clock import epoch_ms, parse_iso
+from connect_shared.clock import epoch_ms
 from connect_shared.domain_errors import NotAllowed, NotVisible, WrongState
 from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import ShareTokenRecord, TokenStatus, share_token_state, token_index
-from connect_shared.state import StateRecord
 from connect_shared.token_guard import ClaimResult, TokenGuard
 from connect_shared.views import effective_status, token_direction, token_is_visible
 from issuer.adapters.entity_store import EntityStore
@@ -17,11 +16,6 @@ from issuer.domain import share_tokens as rules
 from issuer.usecases import Clock
 
 Direction = Literal["outbound", "inbound"]
-
-
-def token_state(token: ShareTokenRecord) -> StateRecord:
-    """The state write of ``token``, listed by creation time."""
-    return share_token_state(token, epoch_ms(parse_iso(token.created_at)))
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,7 @@ class ShareTokenUseCases:
         if token_id is not None:
             token = token.model_copy(update={"id": token_id})
         events = [(token.id, event) for event in rules.created_events(token, now)]
-        await self._store.put(token_state(token), events=events)
+        await self._store.put(share_token_state(token), events=events)
         return token
 
     async def get(self, org_id: str, token_id: str) -> ShareTokenRecord:
@@ -128,7 +122,7 @@ class ShareTokenUseCases:
         done = rules.expired(token, now)
         events = [(token.id, event) for event in rules.expired_events(done, now)]
         try:
-            await self._store.put(token_state(done), events=events)
+            await self._store.put(share_token_state(done), events=events)
         except BaseException:
             await self._guard.release(token.id, claimant)
             raise

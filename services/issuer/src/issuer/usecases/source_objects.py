@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.domain_errors import InvalidValue, NotVisible
 from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import SourceObjectRecord, object_index, source_object_state
-from connect_shared.state import StateRecord
 from issuer.adapters.entity_store import EntityStore
 from issuer.domain import source_objects as rules
 from issuer.domain.source_objects import Collection
 from issuer.usecases import Clock
-
-
-def object_state(obj: SourceObjectRecord) -> StateRecord:
-    """The state write of ``obj``, indexed by creation time."""
-    return source_object_state(obj, epoch_ms(parse_iso(obj.created_at)))
 
 
 class SourceObjectUseCases:
@@ -52,7 +45,7 @@ class SourceObjectUseCases:
             now=now,
         )
         event = rules.object_event(obj, "created", now, (obj.id,))
-        await self._store.put(object_state(obj), events=[(obj.id, event)])
+        await self._store.put(source_object_state(obj), events=[(obj.id, event)])
         return obj
 
     async def get(self, collection: Collection, org_id: str, object_id: str) -> SourceObjectRecord:
@@ -72,7 +65,7 @@ class SourceObjectUseCases:
         now = self._clock()
         cleared = rules.redacted(obj, now)
         event = rules.object_event(cleared, "redacted", now, (obj.id,))
-        await self._store.put(object_state(cleared), events=[(obj.id, event)])
+        await self._store.put(source_object_state(cleared), events=[(obj.id, event)])
         return cleared
 
     async def listing(

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import read_document
+from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.workflows import WorkflowTrigger, run_resource, workflow_resource
@@ -98,9 +99,9 @@ async def runs(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     """Register the workflow routes."""
-    app.router.add_post(BASE, create)
-    app.router.add_get(BASE, listing)
-    app.router.add_get(BASE + "/{id}", retrieve)
-    app.router.add_patch(BASE + "/{id}", update)
-    app.router.add_delete(BASE + "/{id}", delete)
+    app.router.add_routes(
+        collection_routes(
+            BASE, create=create, listing=listing, retrieve=retrieve, update=update, delete=delete
+        )
+    )
     app.router.add_get(BASE + "/{id}/runs", runs)

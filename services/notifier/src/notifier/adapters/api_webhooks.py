@@ -13,6 +13,7 @@ from connect_shared.http.idempotency import holds_secret
 from connect_shared.http.keys import principal
 from connect_shared.http.query import query_parameters
 from connect_shared.http.responses import json_response, read_document
+from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import document, parse_attributes
 from connect_shared.state import Versioned
 from notifier.adapters.guard import registration_refusal
@@ -156,9 +157,14 @@ async def rotate_webhook_secret(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     """Register the webhook management routes."""
-    app.router.add_post(BASE, create_webhook)
-    app.router.add_get(BASE, list_webhooks)
-    app.router.add_get(BASE + "/{id}", get_webhook)
-    app.router.add_patch(BASE + "/{id}", update_webhook)
-    app.router.add_delete(BASE + "/{id}", delete_webhook)
-    app.router.add_post(BASE + "/{id}/rotate-secret", rotate_webhook_secret)
+    app.router.add_routes(
+        collection_routes(
+            BASE,
+            create=create_webhook,
+            listing=list_webhooks,
+            retrieve=get_webhook,
+            update=update_webhook,
+            delete=delete_webhook,
+            actions={"rotate-secret": rotate_webhook_secret},
+        )
+    )

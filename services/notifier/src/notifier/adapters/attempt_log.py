@@ -9,6 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from connect_shared import jsonutil
+from connect_shared.redis_replies import as_text
 from notifier.adapters.queue import log_key
 
 SCAN_CHUNK = 200
@@ -35,10 +36,6 @@ class LogPage:
     next_cursor: str | None
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 class AttemptLog:
     """Pages through a webhook's attempts, optionally only one event's."""
 
@@ -57,7 +54,7 @@ class AttemptLog:
             )
             rows: list[tuple[Any, dict[Any, Any]]] = list(raw or [])
             for stream_id, fields in rows:
-                cursor = _text(stream_id)
+                cursor = as_text(stream_id)
                 entry = jsonutil.loads(fields.get(b"e") or fields["e"])
                 if event_id is None or entry.get("event-id") == event_id:
                     entries.append((cursor, entry))
@@ -65,4 +62,4 @@ class AttemptLog:
                     return LogPage(entries[:size], entries[size - 1][0])
             if len(rows) < SCAN_CHUNK:
                 return LogPage(entries, None)
-            upper = f"({_text(rows[-1][0])}"
+            upper = f"({as_text(rows[-1][0])}"

@@ -15,6 +15,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from connect_shared.redis_replies import as_text
 from notifier.adapters import queue_scripts
 from notifier.domain.deliveries import ClaimedDelivery, delivery_id
 
@@ -74,10 +75,6 @@ class Finished:
     failure_streak: int
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 class DeliveryQueue:
     """Every operation is one Lua script (atomic), pipelined when batched."""
 
@@ -113,13 +110,13 @@ class DeliveryQueue:
             dlv_id, webhook, event, attempts, first, lease, body, name = row
             claimed.append(
                 ClaimedDelivery(
-                    id=_text(dlv_id),
-                    webhook_id=_text(webhook),
-                    event_id=_text(event),
-                    event_name=_text(name),
+                    id=as_text(dlv_id),
+                    webhook_id=as_text(webhook),
+                    event_id=as_text(event),
+                    event_name=as_text(name),
                     attempts_made=int(attempts),
                     first_attempted_at=int(first) if first else None,
-                    lease=_text(lease),
+                    lease=as_text(lease),
                     body=body if isinstance(body, bytes) else str(body).encode(),
                 )
             )
@@ -163,9 +160,9 @@ class DeliveryQueue:
     async def event_name(self, event_id: str, org_id: str) -> str | None:
         """The name of a kept event of ``org_id`` (None when unknown or another org's)."""
         org, name = await self._redis.hmget(event_key(event_id), ["org", "name"])
-        if org is None or name is None or _text(org) != org_id:
+        if org is None or name is None or as_text(org) != org_id:
             return None
-        return _text(name)
+        return as_text(name)
 
     async def resend(self, webhook_id: str, event_id: str, org_id: str, due_ms: int) -> str | None:
         """Schedule ``event_id`` to ``webhook_id`` again as a fresh delivery (attempt 1).

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from connect_shared.clock import epoch_ms, parse_iso
 from connect_shared.kafka import OutgoingMessage
+from connect_shared.redis_replies import as_texts
 from connect_shared.secret_box import SecretBox
 from connect_shared.state import StateRecord, StateStore, Versioned
+from connect_shared.state_record import indexed_state
 from connect_shared.versioned import VersionedWriter
 from notifier.domain.webhooks import WebhookRecord
 
@@ -52,16 +53,10 @@ def _reservations(org_id: str) -> str:
 
 def webhook_state(webhook: WebhookRecord, box: SecretBox) -> StateRecord:
     """The state write of ``webhook`` with its secrets sealed."""
-    score = float(epoch_ms(parse_iso(webhook.created_at)))
     body = webhook.model_dump(mode="json")
     for secret in body["secrets"]:
         secret["value"] = box.seal(secret["value"])
-    return StateRecord(
-        id=webhook.id,
-        kind=KIND,
-        body=body,
-        indexes={webhook_index(webhook.organization_id): score},
-    )
+    return indexed_state(KIND, webhook, webhook_index(webhook.organization_id), body=body)
 
 
 class WebhookStore:
@@ -130,10 +125,7 @@ class WebhookStore:
             for org in orgs:
                 pipe.zrange(webhook_index(org), 0, -1)
             listed = await pipe.execute()
-        ids_by_org = {
-            org: [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
-            for org, ids in zip(orgs, listed, strict=True)
-        }
+        ids_by_org = {org: as_texts(ids) for org, ids in zip(orgs, listed, strict=True)}
         found = await self.get_many(i for ids in ids_by_org.values() for i in ids)
         return {org: [found[i] for i in ids if i in found] for org, ids in ids_by_org.items()}
 

@@ -17,7 +17,8 @@ from connect_shared.records import (
     source_object_state,
 )
 from connect_shared.redemptions import RedemptionRequest
-from connect_shared.state import StateRecord, StateStore, view_is_ready
+from connect_shared.redis_replies import as_text
+from connect_shared.state import StateStore, view_is_ready
 from redeemer.adapters.event_log import EventLog
 from redeemer.domain.outcome import Outcome
 
@@ -36,14 +37,6 @@ def _attempt_key(token_id: str) -> str:
 
 def _announced_key(token_id: str) -> str:
     return f"redeemer:announced:{token_id}"
-
-
-def _token_state(token: ShareTokenRecord) -> StateRecord:
-    return share_token_state(token, epoch_ms(parse_iso(token.created_at)))
-
-
-def _object_state(obj: SourceObjectRecord) -> StateRecord:
-    return source_object_state(obj, epoch_ms(parse_iso(obj.created_at)))
 
 
 class RedemptionStore:
@@ -86,7 +79,7 @@ class RedemptionStore:
     ) -> None:
         """The token goes ``pending`` and its request is queued, acknowledged together."""
         message = OutgoingMessage(self._redemptions_topic, token.id, request.to_bytes())
-        await self._store.put(_token_state(token), also=[message])
+        await self._store.put(share_token_state(token), also=[message])
 
     async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:
         """The time of the first attempt at this redemption and whether this is a retry."""
@@ -96,8 +89,7 @@ class RedemptionStore:
         earlier = await redis.get(_attempt_key(token_id))
         if not earlier:
             return now, True
-        text = earlier.decode() if isinstance(earlier, bytes) else str(earlier)
-        return parse_iso(text), True
+        return parse_iso(as_text(earlier)), True
 
     async def redemption_finished(
         self, outcome: Outcome, events: list[Event], *, retried: bool
@@ -106,9 +98,9 @@ class RedemptionStore:
         the (identical) records but only the events that did not land the first time."""
         if retried:
             events = await self._missing(outcome.token, events)
-        records = [_object_state(obj) for obj in outcome.objects]
+        records = [source_object_state(obj) for obj in outcome.objects]
         await self._store.put(
-            *records, _token_state(outcome.token), also=self._event_messages(events)
+            *records, share_token_state(outcome.token), also=self._event_messages(events)
         )
         await self._mark_announced(outcome.token.id)
 

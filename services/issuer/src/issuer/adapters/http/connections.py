@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import read_document
+from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
+from connect_shared.records import ConnectionRecord
 from connect_shared.views import connection_resource
 from issuer.adapters.http import render
 from issuer.adapters.http.queries import CONNECTION_LIST, connection_filter, parameters
 from issuer.adapters.http.requests import CreateConnection, NoAttributes, UpdateConnection
 from issuer.bootstrap import ISSUER
+from issuer.usecases.connections import ConnectionUseCases
 
 BASE = "/api/v1/connect/connections"
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 async def create(request: web.Request) -> web.Response:
@@ -49,31 +55,28 @@ async def update(request: web.Request) -> web.Response:
     return render.one(connection_resource(connection))
 
 
-async def accept(request: web.Request) -> web.Response:
-    """``POST /connect/connections/{id}/accept`` (destination)."""
-    parse_attributes(NoAttributes, (await read_document(request))[0])
-    connection = await request.app[ISSUER].connections.accept(
-        principal(request).organization_id, request.match_info["id"]
-    )
-    return render.one(connection_resource(connection))
+Transition = Callable[[ConnectionUseCases, str, str], Awaitable[ConnectionRecord]]
 
 
-async def deactivate(request: web.Request) -> web.Response:
-    """``POST /connect/connections/{id}/deactivate`` (either side)."""
-    parse_attributes(NoAttributes, (await read_document(request))[0])
-    connection = await request.app[ISSUER].connections.deactivate(
-        principal(request).organization_id, request.match_info["id"]
-    )
-    return render.one(connection_resource(connection))
+def _transition(change: Transition) -> Handler:
+    """A ``POST /connect/connections/{id}/<action>`` handler: an empty body, then ``change``
+    for the caller's organization (the use case checks which side may do it)."""
+
+    async def handler(request: web.Request) -> web.Response:
+        parse_attributes(NoAttributes, (await read_document(request))[0])
+        connection = await change(
+            request.app[ISSUER].connections,
+            principal(request).organization_id,
+            request.match_info["id"],
+        )
+        return render.one(connection_resource(connection))
+
+    return handler
 
 
-async def reactivate(request: web.Request) -> web.Response:
-    """``POST /connect/connections/{id}/reactivate`` (source)."""
-    parse_attributes(NoAttributes, (await read_document(request))[0])
-    connection = await request.app[ISSUER].connections.reactivate(
-        principal(request).organization_id, request.match_info["id"]
-    )
-    return render.one(connection_resource(connection))
+accept = _transition(ConnectionUseCases.accept)  # destination
+deactivate = _transition(ConnectionUseCases.deactivate)  # either side
+reactivate = _transition(ConnectionUseCases.reactivate)  # source
 
 
 async def listing(request: web.Request) -> web.Response:
@@ -89,10 +92,13 @@ async def listing(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     """Register the connection routes."""
-    app.router.add_post(BASE, create)
-    app.router.add_get(BASE, listing)
-    app.router.add_get(BASE + "/{id}", retrieve)
-    app.router.add_patch(BASE + "/{id}", update)
-    app.router.add_post(BASE + "/{id}/accept", accept)
-    app.router.add_post(BASE + "/{id}/deactivate", deactivate)
-    app.router.add_post(BASE + "/{id}/reactivate", reactivate)
+    app.router.add_routes(
+        collection_routes(
+            BASE,
+            create=create,
+            listing=listing,
+            retrieve=retrieve,
+            update=update,
+            actions={"accept": accept, "deactivate": deactivate, "reactivate": reactivate},
+        )
+    )

@@ -128,6 +128,21 @@ def _action(summary: str, answer: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+def _collection(
+    create: str,
+    body: type[BaseModel],
+    document: type[BaseModel],
+    listing: str,
+    page: type[BaseModel],
+    filters: tuple[dict[str, Any], ...] = (),
+) -> dict[str, Any]:
+    """``POST`` (create, 201) and ``GET`` (a filtered, paged list) of one collection."""
+    return {
+        "post": _operation(create, "201", document, ("409", "413", "422"), body=_body(body)),
+        "get": _operation(listing, "200", page, (), parameters=[*filters, *PAGE_PARAMS]),
+    }
+
+
 def _enum(*values: str) -> dict[str, Any]:
     return {"type": "string", "enum": list(values)}
 
@@ -136,29 +151,20 @@ def _connection_paths() -> dict[str, Any]:
     base = "/api/v1/connect/connections"
     write_errors = ("403", "404", "409", "413", "422")
     return {
-        base: {
-            "post": _operation(
-                "Create a pending connection to another organization",
-                "201",
-                res.ConnectionDocument,
-                ("409", "413", "422"),
-                body=_body(req.CreateConnection),
+        base: _collection(
+            "Create a pending connection to another organization",
+            req.CreateConnection,
+            res.ConnectionDocument,
+            "List the connections the caller is a side of",
+            res.ConnectionList,
+            (
+                _param("filter[status]", _enum("pending", "active", "inactive")),
+                _param(
+                    "filter[destination-organization-id]",
+                    {"type": "string", "pattern": "^org_[A-Za-z0-9]{1,100}$"},
+                ),
             ),
-            "get": _operation(
-                "List the connections the caller is a side of",
-                "200",
-                res.ConnectionList,
-                (),
-                parameters=[
-                    _param("filter[status]", _enum("pending", "active", "inactive")),
-                    _param(
-                        "filter[destination-organization-id]",
-                        {"type": "string", "pattern": "^org_[A-Za-z0-9]{1,100}$"},
-                    ),
-                    *PAGE_PARAMS,
-                ],
-            ),
-        },
+        ),
         base + "/{id}": {
             "parameters": [ID_PARAM],
             "get": _operation("Retrieve a connection", "200", res.ConnectionDocument, ("404",)),
@@ -179,33 +185,23 @@ def _connection_paths() -> dict[str, Any]:
 def _token_paths() -> dict[str, Any]:
     base = "/api/v1/connect/share-tokens"
     return {
-        base: {
-            "post": _operation(
-                "Issue a share token",
-                "201",
-                res.ShareTokenDocument,
-                ("409", "413", "422"),
-                body=_body(req.CreateShareToken),
+        base: _collection(
+            "Issue a share token",
+            req.CreateShareToken,
+            res.ShareTokenDocument,
+            "List outbound and inbound share tokens",
+            res.ShareTokenList,
+            (
+                _param(
+                    "filter[status]", _enum("created", "pending", "redeemed", "expired", "failed")
+                ),
+                _param("filter[direction]", _enum("outbound", "inbound")),
+                _param(
+                    "filter[connection-id]",
+                    {"type": "string", "pattern": "^cxn_[A-Za-z0-9]{1,100}$"},
+                ),
             ),
-            "get": _operation(
-                "List outbound and inbound share tokens",
-                "200",
-                res.ShareTokenList,
-                (),
-                parameters=[
-                    _param(
-                        "filter[status]",
-                        _enum("created", "pending", "redeemed", "expired", "failed"),
-                    ),
-                    _param("filter[direction]", _enum("outbound", "inbound")),
-                    _param(
-                        "filter[connection-id]",
-                        {"type": "string", "pattern": "^cxn_[A-Za-z0-9]{1,100}$"},
-                    ),
-                    *PAGE_PARAMS,
-                ],
-            ),
-        },
+        ),
         base + "/{id}": {
             "parameters": [ID_PARAM],
             "get": _operation(
@@ -228,18 +224,13 @@ def _object_paths() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for collection in COLLECTIONS:
         base = f"/api/v1/{collection.name}"
-        paths[base] = {
-            "post": _operation(
-                f"Create a {collection.noun}",
-                "201",
-                res.SourceObjectDocument,
-                ("409", "413", "422"),
-                body=_body(models.get(collection.name, req.CreateSourceObject)),
-            ),
-            "get": _operation(
-                f"List {collection.name}", "200", res.SourceObjectList, (), parameters=PAGE_PARAMS
-            ),
-        }
+        paths[base] = _collection(
+            f"Create a {collection.noun}",
+            models.get(collection.name, req.CreateSourceObject),
+            res.SourceObjectDocument,
+            f"List {collection.name}",
+            res.SourceObjectList,
+        )
         paths[base + "/{id}"] = {
             "parameters": [ID_PARAM],
             "get": _operation(

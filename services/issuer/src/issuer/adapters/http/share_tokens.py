@@ -9,6 +9,7 @@ from aiohttp import web
 from connect_shared.clock import epoch_ms, utcnow
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import read_document
+from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.records import ShareTokenRecord
@@ -76,7 +77,8 @@ async def listing(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     """Register the share-token routes."""
-    app.router.add_post(BASE, create)
-    app.router.add_get(BASE, listing)
-    app.router.add_get(BASE + "/{id}", retrieve)
-    app.router.add_post(BASE + "/{id}/expire", expire)
+    app.router.add_routes(
+        collection_routes(
+            BASE, create=create, listing=listing, retrieve=retrieve, actions={"expire": expire}
+        )
+    )

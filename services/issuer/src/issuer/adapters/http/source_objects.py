@@ -8,6 +8,7 @@ from aiohttp import web
 
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import read_document
+from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.views import source_object_resource
@@ -85,7 +86,11 @@ def add_routes(app: web.Application) -> None:
     """Register create / list / retrieve / redact for every collection."""
     for collection in COLLECTIONS:
         base = f"/api/v1/{collection.name}"
-        app.router.add_post(base, _create(collection))
-        app.router.add_get(base, _listing(collection))
-        app.router.add_get(base + "/{id}", _retrieve(collection))
-        app.router.add_post(base + "/{id}/redact", _redact(collection))
+        routes = collection_routes(
+            base,
+            create=_create(collection),
+            listing=_listing(collection),
+            retrieve=_retrieve(collection),
+            actions={"redact": _redact(collection)},
+        )
+        app.router.add_routes(routes)
