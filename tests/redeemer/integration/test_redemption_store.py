@@ -18,8 +18,8 @@ from connect_shared.jsonutil import dumps, loads
 from connect_shared.kafka import DurableProducer, OutgoingMessage
 from connect_shared.redis_client import make_redis
 from connect_shared.state import StateStore
-from redeemer.adapters.event_log import EventLog
-from redeemer.adapters.redemption_store import RedemptionStore
+from redeemer.adapters.stores.event_log import EventLog
+from redeemer.adapters.stores.redemption_store import RedemptionStore
 from redeemer.domain.outcome import Outcome, outcome_events
 from redeemer.domain.tokens import mark_redeemed
 from tests.redeemer.unit.builders import inquiry, token

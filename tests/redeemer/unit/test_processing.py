@@ -16,7 +16,7 @@ from connect_shared.records import (
 )
 from connect_shared.redemptions import RedemptionRequest
 from redeemer.domain.outcome import Outcome
-from redeemer.processing import RedemptionProcessor, RetryLater
+from redeemer.usecases.processing import RedemptionProcessor, RetryLater
 from tests.redeemer.unit.builders import DEST_ORG, NOW, connection, inquiry, token
 
 pytestmark = pytest.mark.unit

@@ -16,8 +16,8 @@ from connect_shared.runtime import RUNTIME, Runtime
 from connect_shared.secret_box import INGEST_SECRET_PURPOSE, SecretBox, decode_key
 from connect_shared.state import StateStore
 from connect_shared.token_guard import TokenGuard
-from issuer.adapters.entity_store import EntityStore
-from issuer.adapters.ingest_key_store import IngestKeyStore
+from issuer.adapters.stores.entity_store import EntityStore
+from issuer.adapters.stores.ingest_key_store import IngestKeyStore
 from issuer.config import IssuerSettings
 from issuer.usecases import Clock
 from issuer.usecases.connections import ConnectionUseCases
@@ -25,7 +25,7 @@ from issuer.usecases.expiry import ExpirySweeper
 from issuer.usecases.ingestion import SourceEventIngestion
 from issuer.usecases.share_tokens import ShareTokenUseCases
 from issuer.usecases.source_objects import SourceObjectUseCases
-from issuer.workflows.usecases import WorkflowUseCases
+from issuer.usecases.workflows import WorkflowUseCases
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from aiohttp import web
 from connect_shared.background import CleanupContext
 from connect_shared.runtime import RUNTIME, Runtime
 from connect_shared.secret_box import SecretBox, decode_key
-from notifier.adapters.attempt_log import AttemptLog
+from notifier.adapters.consumers.fanout import Fanout
 from notifier.adapters.disabler import WebhookDisabler
 from notifier.adapters.dispatcher import Dispatcher, DispatchLimits
-from notifier.adapters.fanout import Fanout
-from notifier.adapters.queue import DeliveryQueue
 from notifier.adapters.sender import HttpSender
-from notifier.adapters.webhook_store import WebhookStore
+from notifier.adapters.stores.attempt_log import AttemptLog
+from notifier.adapters.stores.queue import DeliveryQueue
+from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.config import NotifierSettings
 from notifier.domain.schedule import RetryPolicy
 from notifier.domain.ssrf import AddressPolicy

@@ -11,12 +11,12 @@ from aiohttp import web
 
 from connect_shared.runtime import Runtime
 from connect_shared.token_guard import TokenGuard
-from redeemer.adapters.event_log import EventLog
 from redeemer.adapters.key_directory import KeyRing
-from redeemer.adapters.redemption_store import RedemptionStore
+from redeemer.adapters.stores.event_log import EventLog
+from redeemer.adapters.stores.redemption_store import RedemptionStore
 from redeemer.config import RedeemerSettings
-from redeemer.processing import RedemptionProcessor
-from redeemer.redeeming import RedeemService
+from redeemer.usecases.processing import RedemptionProcessor
+from redeemer.usecases.redeeming import RedeemService
 
 
 @dataclass(frozen=True)

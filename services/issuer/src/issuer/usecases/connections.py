@@ -16,7 +16,7 @@ from connect_shared.records import (
 )
 from connect_shared.state import Versioned
 from connect_shared.views import connection_resource
-from issuer.adapters.entity_store import EntityStore
+from issuer.adapters.stores.entity_store import EntityStore
 from issuer.domain import connections as rules
 from issuer.usecases import Clock
 

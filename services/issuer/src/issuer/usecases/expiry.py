@@ -17,7 +17,7 @@ from connect_shared.ids import new_id
 from connect_shared.records import TOKEN_EXPIRY_INDEX, ShareTokenRecord, share_token_state
 from connect_shared.redis_replies import as_text
 from connect_shared.token_guard import ClaimResult, TokenGuard
-from issuer.adapters.entity_store import EntityStore
+from issuer.adapters.stores.entity_store import EntityStore
 from issuer.domain import share_tokens as rules
 from issuer.usecases import Clock
 

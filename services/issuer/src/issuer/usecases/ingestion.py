@@ -22,8 +22,8 @@ from connect_shared.kafka import Headers, OutgoingMessage
 from connect_shared.records import source_object_state
 from connect_shared.state import view_is_ready
 from connect_shared.views import source_object_resource
-from issuer.adapters.entity_store import EntityStore
-from issuer.adapters.ingest_key_store import IngestKeyStore
+from issuer.adapters.stores.entity_store import EntityStore
+from issuer.adapters.stores.ingest_key_store import IngestKeyStore
 from issuer.domain.ingest_keys import (
     IngestKeyRecord,
     IngestRefused,

@@ -11,7 +11,7 @@ from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import ShareTokenRecord, TokenStatus, share_token_state, token_index
 from connect_shared.token_guard import ClaimResult, TokenGuard
 from connect_shared.views import effective_status, token_direction, token_is_visible
-from issuer.adapters.entity_store import EntityStore
+from issuer.adapters.stores.entity_store import EntityStore
 from issuer.domain import share_tokens as rules
 from issuer.usecases import Clock
 

@@ -7,7 +7,7 @@ from typing import Any
 from connect_shared.domain_errors import InvalidValue, NotVisible
 from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import SourceObjectRecord, object_index, source_object_state
-from issuer.adapters.entity_store import EntityStore
+from issuer.adapters.stores.entity_store import EntityStore
 from issuer.domain import source_objects as rules
 from issuer.domain.source_objects import Collection
 from issuer.usecases import Clock

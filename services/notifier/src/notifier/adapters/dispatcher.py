@@ -24,9 +24,9 @@ from connect_shared import jsonutil
 from connect_shared.state import view_is_ready
 from notifier.adapters.disabler import WebhookDisabler
 from notifier.adapters.finisher import FinishBatcher
-from notifier.adapters.queue import DeliveryQueue, Finish
 from notifier.adapters.sender import HttpSender
-from notifier.adapters.webhook_store import WebhookStore
+from notifier.adapters.stores.queue import DeliveryQueue, Finish
+from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.domain.deliveries import ClaimedDelivery, attempt_entry, attempt_headers
 from notifier.domain.outcome import decide, failing_too_long
 from notifier.domain.schedule import RetryPolicy

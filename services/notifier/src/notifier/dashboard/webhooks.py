@@ -15,10 +15,10 @@ from connect_shared.state import Versioned
 from connect_shared.web.forms import field_errors, form_refusal
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.web.resources import ResourcePages
-from notifier.adapters.attempt_log import is_cursor
 from notifier.adapters.guard import registration_refusal
 from notifier.adapters.http.requests import DEFAULT_OLD_SECRET_SECONDS, RotateMeta, WebhookCreate
 from notifier.adapters.resending import resend as schedule_resend
+from notifier.adapters.stores.attempt_log import is_cursor
 from notifier.bootstrap import NOTIFIER, Notifier
 from notifier.domain.webhooks import (
     ALL_EVENTS,

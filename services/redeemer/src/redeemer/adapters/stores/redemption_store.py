@@ -19,7 +19,7 @@ from connect_shared.records import (
 from connect_shared.redemptions import RedemptionRequest
 from connect_shared.redis_replies import as_text
 from connect_shared.state import StateStore, view_is_ready
-from redeemer.adapters.event_log import EventLog
+from redeemer.adapters.stores.event_log import EventLog
 from redeemer.domain.outcome import Outcome
 
 # ``attempt``: when the first attempt at a redemption began; a redelivery reuses it, so the

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from connect_shared import jsonutil
 from connect_shared.redis_replies import as_text
-from notifier.adapters.queue import log_key
+from notifier.adapters.stores.queue import log_key
 
 SCAN_CHUNK = 200
 # A cursor is an entry id of the webhook's Redis stream, "<ms>-<seq>", each part 64 bits.

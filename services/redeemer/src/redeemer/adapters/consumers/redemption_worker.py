@@ -11,7 +11,7 @@ from connect_shared.backoff import Backoff
 from connect_shared.redemptions import RedemptionRequest
 from connect_shared.subscriber import Incoming, Subscriber, Subscription, model_value
 from redeemer.config import RedeemerSettings
-from redeemer.processing import RedemptionProcessor
+from redeemer.usecases.processing import RedemptionProcessor
 
 
 def redemption_worker(

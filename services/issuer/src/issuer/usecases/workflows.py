@@ -26,7 +26,7 @@ from connect_shared.workflows import (
     workflow_index,
     workflow_state,
 )
-from issuer.adapters.entity_store import EntityStore
+from issuer.adapters.stores.entity_store import EntityStore
 from issuer.domain import share_tokens as token_rules
 from issuer.usecases import Clock
 

@@ -19,7 +19,7 @@ from issuer.adapters.http.workflow_requests import (
     parse_action,
 )
 from issuer.bootstrap import ISSUER
-from issuer.workflows.usecases import WorkflowChanges, WorkflowUseCases
+from issuer.usecases.workflows import WorkflowChanges, WorkflowUseCases
 
 BASE = "/api/v1/workflows"
 

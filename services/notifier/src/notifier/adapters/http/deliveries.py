@@ -10,9 +10,9 @@ from connect_shared.http.query import bad_parameter, id_parameter, query_paramet
 from connect_shared.http.responses import json_response
 from connect_shared.jsonapi import document, resource
 from connect_shared.pagination import parse_page_size
-from notifier.adapters.api_webhooks import BASE, _notifier, _owned
-from notifier.adapters.attempt_log import is_cursor
+from notifier.adapters.http.webhooks import BASE, _notifier, _owned
 from notifier.adapters.resending import resend
+from notifier.adapters.stores.attempt_log import is_cursor
 from notifier.adapters.views import attempt_resource
 
 DEFAULT_PAGE = 50

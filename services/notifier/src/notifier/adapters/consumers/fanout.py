@@ -20,8 +20,8 @@ from connect_shared.config import KafkaSettings
 from connect_shared.events import Event
 from connect_shared.replay import ViewGuardian
 from connect_shared.subscriber import Incoming, Partitions, Subscriber, Subscription, model_value
-from notifier.adapters.queue import DeliveryQueue, EventFanout
-from notifier.adapters.webhook_store import WebhookStore
+from notifier.adapters.stores.queue import DeliveryQueue, EventFanout
+from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.domain.schedule import RetryPolicy
 from notifier.metrics import EVENTS_FANNED_OUT
 

@@ -21,7 +21,7 @@ from connect_shared.workflows import ActionDone, RunContext, RunFailed, Workflow
 from redeemer.adapters.http.errors import REDEEMER_ERRORS
 from redeemer.config import RedeemerSettings
 from redeemer.domain.commands import RedeemCommand
-from redeemer.redeeming import RedeemService
+from redeemer.usecases.redeeming import RedeemService
 
 
 class RedeemShareTokenAction:

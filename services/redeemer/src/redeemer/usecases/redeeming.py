@@ -12,7 +12,7 @@ from connect_shared.ids import new_id
 from connect_shared.records import ShareTokenRecord
 from connect_shared.redemptions import RedemptionRequest
 from connect_shared.token_guard import ClaimResult, TokenGuard
-from redeemer.adapters.redemption_store import RedemptionStore
+from redeemer.adapters.stores.redemption_store import RedemptionStore
 from redeemer.domain.commands import RedeemCommand, check_destination_fits
 from redeemer.domain.tokens import start_redemption
 

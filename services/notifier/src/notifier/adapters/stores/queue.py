@@ -1,7 +1,7 @@
 """The durable delivery queue in Redis (AOF on): scheduling, leased claims, outcomes, resends.
 
 Layout: ``ntf:due`` (sorted set of delivery ids by due time, ms), ``ntf:dlv:{id}`` (delivery
-hash, see :mod:`notifier.adapters.queue_scripts`), ``ntf:evt:{event id}`` (org, name and the
+hash, see :mod:`notifier.adapters.stores.queue_scripts`), ``ntf:evt:{event id}`` (org, name and the
 exact event bytes, kept for resends), ``ntf:log:{webhook id}`` (the attempt log, a capped
 stream) and ``ntf:health:{webhook id}`` (failing-since and failure streak).
 """
@@ -16,7 +16,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from connect_shared.redis_replies import as_text
-from notifier.adapters import queue_scripts
+from notifier.adapters.stores import queue_scripts
 from notifier.domain.deliveries import ClaimedDelivery, delivery_id
 
 DUE_KEY = "ntf:due"
