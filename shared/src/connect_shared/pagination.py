@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlencode
-
-from redis.asyncio import Redis
 
 from connect_shared.errors import BadRequest
 from connect_shared.redis_replies import as_text
+
+if TYPE_CHECKING:  # use cases import Page / PageRequest without loading the Redis client
+    from redis.asyncio import Redis
 
 T = TypeVar("T")
 Loader = Callable[[list[str]], Awaitable[list[T | None]]]

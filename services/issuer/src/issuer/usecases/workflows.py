@@ -14,8 +14,8 @@ from connect_shared.clock import iso
 from connect_shared.domain_errors import InvalidValue, NotVisible
 from connect_shared.events import EVENT_NAMES
 from connect_shared.ids import new_id
-from connect_shared.pagination import Page, PageRequest, paginate
-from connect_shared.state import StateRecord, StateStore, Versioned
+from connect_shared.pagination import Page, PageRequest
+from connect_shared.state_record import StateRecord, Versioned
 from connect_shared.workflows import (
     TRIGGERS_BY_ACTION,
     WorkflowAction,
@@ -26,8 +26,8 @@ from connect_shared.workflows import (
     workflow_index,
     workflow_state,
 )
-from issuer.adapters.stores.entity_store import EntityStore
 from issuer.domain import share_tokens as token_rules
+from issuer.ports import WorkflowStore
 from issuer.usecases import Clock
 
 
@@ -66,9 +66,8 @@ def workflow_status(body: dict[str, Any]) -> str:
 class WorkflowUseCases:
     """Definitions in ``connect.state`` (kind ``workflow``), listed per organization."""
 
-    def __init__(self, entities: EntityStore, state: StateStore, clock: Clock) -> None:
+    def __init__(self, entities: WorkflowStore, clock: Clock) -> None:
         self._entities = entities
-        self._state = state
         self._clock = clock
 
     async def _check_action(self, org_id: str, action: WorkflowAction) -> None:
@@ -151,13 +150,15 @@ class WorkflowUseCases:
 
     async def listing(self, org_id: str, page: PageRequest) -> Page[WorkflowRecord]:
         """The organization's workflows, newest first."""
-        load = self._entities.loader(WorkflowRecord, lambda w: w.organization_id == org_id)
-        return await paginate(self._state.redis, [workflow_index(org_id)], page, load)
+        return await self._entities.page(
+            WorkflowRecord, [workflow_index(org_id)], page, lambda w: w.organization_id == org_id
+        )
 
     async def runs(
         self, org_id: str, workflow_id: str, page: PageRequest
     ) -> Page[WorkflowRunRecord]:
         """The workflow's run log, newest first."""
         workflow = await self.get(org_id, workflow_id)
-        load = self._entities.loader(WorkflowRunRecord, lambda r: r.organization_id == org_id)
-        return await paginate(self._state.redis, [run_index(workflow.id)], page, load)
+        return await self._entities.page(
+            WorkflowRunRecord, [run_index(workflow.id)], page, lambda r: r.organization_id == org_id
+        )

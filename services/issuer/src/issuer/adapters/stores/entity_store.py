@@ -12,36 +12,35 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from redis.asyncio import Redis
 
 from connect_shared import jsonutil
 from connect_shared.events import Event
 from connect_shared.kafka import OutgoingMessage
-from connect_shared.pagination import Loader
+from connect_shared.pagination import Page, PageRequest, paginate
 from connect_shared.records import (
     ConnectionRecord,
     OrganizationRecord,
     ShareTokenRecord,
     SourceObjectRecord,
 )
-from connect_shared.state import StateRecord, StateStore, Versioned
+from connect_shared.state import StateRecord, StateStore, Versioned, view_is_ready
 from connect_shared.versioned import StatusOf, VersionedWriter, status_field
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
 
 class EntityStore:
-    """Connections, source objects and share tokens in the view; events on ``connect.events``."""
+    """Connections, source objects, share tokens and workflows in the view; events on
+    ``connect.events``. Implements the issuer's record ports (``issuer.ports``)."""
 
     def __init__(self, state: StateStore, events_topic: str) -> None:
         self._state = state
         self._events_topic = events_topic
         self._writer = VersionedWriter(state)
 
-    @property
-    def redis(self) -> Redis:
-        """The Redis the view lives in (indexes are read from it directly)."""
-        return self._state.redis
+    async def view_ready(self) -> bool:
+        """False while the view is being rebuilt."""
+        return await view_is_ready(self._state.redis)
 
     def event_message(self, key: str, event: Event) -> OutgoingMessage:
         """``event`` as a ``connect.events`` message keyed by ``key`` (token or object id)."""
@@ -63,13 +62,15 @@ class EntityStore:
         version: int,
         *,
         noun: str,
-        status_of: StatusOf = status_field,
+        status_of: StatusOf | None = None,
         events: Sequence[tuple[str, Event]] = (),
     ) -> None:
         """Write ``record`` with its events only if it is still at ``version`` (409 otherwise,
         with the current status in ``meta``; 503 if Kafka does not ack)."""
         messages = [self.event_message(key, event) for key, event in events]
-        await self._writer.put(record, version, noun=noun, status_of=status_of, also=messages)
+        await self._writer.put(
+            record, version, noun=noun, status_of=status_of or status_field, also=messages
+        )
 
     async def read(
         self, model: type[RecordT], record_id: str, prefix: str
@@ -125,13 +126,19 @@ class EntityStore:
         """One share token, or None."""
         return await self._one(ShareTokenRecord, token_id, "cnst_")
 
-    def loader(self, model: type[RecordT], keep: Callable[[RecordT], bool]) -> Loader[RecordT]:
-        """A pagination loader: reads a chunk of ids in one round trip, keeps what ``keep``
-        accepts."""
+    async def page(
+        self,
+        model: type[RecordT],
+        indexes: Sequence[str],
+        request: PageRequest,
+        keep: Callable[[RecordT], bool],
+    ) -> Page[RecordT]:
+        """One page of ``indexes`` (newest first), reading a chunk of ids per round trip and
+        keeping what ``keep`` accepts."""
 
         async def load(ids: list[str]) -> list[RecordT | None]:
             bodies: list[dict[str, Any] | None] = await self._state.get_many(ids)
             records = [model.model_validate(b) if b else None for b in bodies]
             return [r if r is not None and keep(r) else None for r in records]
 
-        return load
+        return await paginate(self._state.redis, indexes, request, load)
