@@ -101,7 +101,14 @@ def fake_ports() -> Ports:
         ]
 
     return Ports(
-        entities, entities, FakeClaims(entities), FakeIngestedEvents(), keys, new_key, dead, letters
+        entities,
+        entities,
+        FakeClaims(entities.share_token),
+        FakeIngestedEvents(),
+        keys,
+        new_key,
+        dead,
+        letters,
     )
 
 

@@ -49,7 +49,7 @@ class World:
     entities: FakeEntities = field(default_factory=FakeEntities)
 
     def __post_init__(self) -> None:
-        self.claims = FakeClaims(self.entities)
+        self.claims = FakeClaims(self.entities.share_token)
         self.connections = ConnectionUseCases(self.entities, self.clock)
         self.objects = SourceObjectUseCases(self.entities, self.clock)
         self.tokens = ShareTokenUseCases(self.entities, self.claims, self.clock)

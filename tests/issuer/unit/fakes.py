@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from connect_shared.claims import ClaimResult
 from connect_shared.errors import Unavailable
 from connect_shared.events import Event
 from connect_shared.pagination import CursorNotFound, Page, PageRequest
@@ -26,6 +25,15 @@ from connect_shared.state_record import StateRecord, Versioned
 from connect_shared.versioned import DELETED, LostRace, status_field
 from issuer.domain.ingest_keys import IngestKeyRecord
 from issuer.ports import Keyed, StatusOf
+from tests.support.fake_claims import FakeClaims
+
+__all__ = [
+    "FakeClaims",
+    "FakeDeadLetters",
+    "FakeEntities",
+    "FakeIngestKeys",
+    "FakeIngestedEvents",
+]
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 _Entry = tuple[float, str]
@@ -172,31 +180,6 @@ class FakeEntities:
 
     async def drop(self, token_id: str) -> None:
         self.indexes.get(TOKEN_EXPIRY_INDEX, {}).pop(token_id, None)
-
-
-class FakeClaims:
-    """The single-use guard over the fake's token bodies."""
-
-    def __init__(self, entities: FakeEntities) -> None:
-        self._entities = entities
-        self.holders: dict[str, str] = {}
-
-    async def claim(self, token_id: str, claimant: str, now_ms: int) -> ClaimResult:
-        token = await self._entities.share_token(token_id)
-        if token is None:
-            return ClaimResult.MISSING
-        if token.status != "created":
-            return ClaimResult.NOT_CREATED
-        if token.expires_at_ms <= now_ms:
-            return ClaimResult.EXPIRED
-        if token_id in self.holders:
-            return ClaimResult.NOT_CREATED
-        self.holders[token_id] = claimant
-        return ClaimResult.WON
-
-    async def release(self, token_id: str, claimant: str) -> None:
-        if self.holders.get(token_id) == claimant:
-            del self.holders[token_id]
 
 
 class FakeIngestedEvents:

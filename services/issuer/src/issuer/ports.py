@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from connect_shared.claims import ClaimResult
+from connect_shared.claims import TokenClaims
 from connect_shared.events import Event
 from connect_shared.pagination import Page, PageRequest
 from connect_shared.records import (
@@ -26,6 +26,21 @@ from connect_shared.state_record import StateRecord, Versioned
 from issuer.domain.ingest_keys import IngestKeyRecord
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
+
+__all__ = [
+    "ConnectionStore",
+    "DeadLetters",
+    "ExpiryQueue",
+    "IngestKeys",
+    "IngestedEvents",
+    "RecordReads",
+    "RecordWrites",
+    "SourceEventStore",
+    "SourceObjectStore",
+    "TokenClaims",
+    "TokenStore",
+    "WorkflowStore",
+]
 
 StatusOf = Callable[[dict[str, Any]], str]
 """What a lost race reports as a record's current ``status``, read from its stored body."""
@@ -132,18 +147,6 @@ class SourceEventStore(RecordWrites, Protocol):
 
     async def view_ready(self) -> bool:
         """False while the view is being rebuilt (absent records may exist after all)."""
-        ...
-
-
-class TokenClaims(Protocol):
-    """The single-use guard: a token leaves ``created`` once (``connect_shared.token_guard``)."""
-
-    async def claim(self, token_id: str, claimant: str, now_ms: int) -> ClaimResult:
-        """Try to take ``token_id`` out of ``created`` for ``claimant``."""
-        ...
-
-    async def release(self, token_id: str, claimant: str) -> None:
-        """Give the claim back if ``claimant`` still holds it."""
         ...
 
 

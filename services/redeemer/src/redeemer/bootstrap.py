@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from connect_shared.runtime import Runtime
 from connect_shared.token_guard import TokenGuard
@@ -49,5 +50,6 @@ def bootstrap(runtime: Runtime, settings: RedeemerSettings, keyring: KeyRing) ->
             keyring.sign,
             on_view_lost=runtime.guardian.start_rebuild,
             pending_grace_seconds=settings.worker_pending_grace_seconds,
+            transient=(RedisError, OSError),
         ),
     )

@@ -19,39 +19,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
-
-from redis.exceptions import RedisError
 
 from connect_shared.clock import epoch_ms, utcnow
-from connect_shared.events import Event
 from connect_shared.records import (
-    ConnectionRecord,
     ShareTokenRecord,
     SharingLevel,
-    SourceObjectRecord,
 )
 from connect_shared.redemptions import RedemptionRequest
 from redeemer.domain.copying import RedemptionFailed, Sign, check_source, clone, hydrate
 from redeemer.domain.outcome import Outcome, outcome_events
 from redeemer.domain.tokens import mark_failed, mark_redeemed
+from redeemer.ports import RedemptionRecords
 
 log = logging.getLogger(__name__)
-
-
-class RedemptionRecords(Protocol):
-    """What the processor reads and writes (:class:`RedemptionStore`, or a fake in tests)."""
-
-    async def view_ready(self) -> bool: ...
-    async def token(self, token_id: str) -> ShareTokenRecord | None: ...
-    async def connection(self, connection_id: str) -> ConnectionRecord | None: ...
-    async def object(self, object_id: str) -> SourceObjectRecord | None: ...
-    async def objects(self, object_ids: list[str]) -> list[SourceObjectRecord | None]: ...
-    async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]: ...
-    async def redemption_finished(
-        self, outcome: Outcome, events: list[Event], *, retried: bool
-    ) -> None: ...
-    async def announce(self, token: ShareTokenRecord, events: list[Event]) -> None: ...
 
 
 class RetryLater(Exception):
@@ -69,8 +49,13 @@ class RedemptionProcessor:
         on_view_lost: Callable[[], None],
         pending_grace_seconds: float,
         clock: Callable[[], datetime] = utcnow,
+        transient: tuple[type[BaseException], ...] = (OSError,),
     ) -> None:
+        """``transient``: the store's errors a retry may cure (the composition root names the
+        client's, e.g. redis-py's ``RedisError``); they propagate and the request is redelivered,
+        where anything else unexpected fails the token."""
         self._store = store
+        self._transient: tuple[type[BaseException], ...] = (*transient, RetryLater)
         self._sign = sign
         self._on_view_lost = on_view_lost
         self._grace_ms = int(pending_grace_seconds * 1000)
@@ -174,7 +159,7 @@ class RedemptionProcessor:
         except RedemptionFailed as failure:
             log.info("redemption failed", extra={"token": token.id, "reason": failure.reason})
             return Outcome(mark_failed(token, failure.reason, now))
-        except (RedisError, OSError, RetryLater):
+        except self._transient:
             raise
         except Exception:
             log.exception("redemption failed unexpectedly", extra={"token": token.id})

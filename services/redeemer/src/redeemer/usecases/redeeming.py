@@ -6,15 +6,15 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from connect_shared.claims import ClaimResult
 from connect_shared.clock import epoch_ms, utcnow
 from connect_shared.domain_errors import InvalidValue, NotVisible, WrongState
 from connect_shared.ids import new_id
 from connect_shared.records import ShareTokenRecord
 from connect_shared.redemptions import RedemptionRequest
-from connect_shared.token_guard import ClaimResult, TokenGuard
-from redeemer.adapters.stores.redemption_store import RedemptionStore
 from redeemer.domain.commands import RedeemCommand, check_destination_fits
 from redeemer.domain.tokens import start_redemption
+from redeemer.ports import RedemptionRequests, TokenClaims
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,8 @@ class RedeemService:
 
     def __init__(
         self,
-        store: RedemptionStore,
-        guard: TokenGuard,
+        store: RedemptionRequests,
+        guard: TokenClaims,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
@@ -71,7 +71,7 @@ class RedeemService:
             requested_at_ms=epoch_ms(now),
         )
         try:
-            await self._store.redemption_requested(pending, request)
+            await self._store.submit(pending, request)
         except BaseException:
             # Nothing was acknowledged together: the token stays redeemable.
             await self._guard.release(token_id, claimant)

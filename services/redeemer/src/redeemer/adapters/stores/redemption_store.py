@@ -40,7 +40,8 @@ def _announced_key(token_id: str) -> str:
 
 
 class RedemptionStore:
-    """The redeemer's port onto ``connect.state`` / the Redis view and its Kafka topics."""
+    """The redeemer's ports (``redeemer.ports``) over ``connect.state`` / the Redis view and its
+    Kafka topics."""
 
     def __init__(
         self, store: StateStore, event_log: EventLog, redemptions_topic: str, events_topic: str
@@ -74,9 +75,7 @@ class RedemptionStore:
         (found,) = await self.objects([object_id])
         return found
 
-    async def redemption_requested(
-        self, token: ShareTokenRecord, request: RedemptionRequest
-    ) -> None:
+    async def submit(self, token: ShareTokenRecord, request: RedemptionRequest) -> None:
         """The token goes ``pending`` and its request is queued, acknowledged together."""
         message = OutgoingMessage(self._redemptions_topic, token.id, request.to_bytes())
         await self._store.put(share_token_state(token), also=[message])
