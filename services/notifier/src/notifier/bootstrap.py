@@ -18,6 +18,7 @@ from connect_shared.secret_box import SecretBox, decode_key
 from notifier.adapters.consumers.fanout import Fanout
 from notifier.adapters.disabler import WebhookDisabler
 from notifier.adapters.dispatcher import Dispatcher, DispatchLimits
+from notifier.adapters.guard import RegistrationVetting
 from notifier.adapters.sender import HttpSender
 from notifier.adapters.stores.attempt_log import AttemptLog
 from notifier.adapters.stores.queue import DeliveryQueue
@@ -26,6 +27,7 @@ from notifier.config import NotifierSettings
 from notifier.domain.schedule import RetryPolicy
 from notifier.domain.ssrf import AddressPolicy
 from notifier.metrics import DUE_BACKLOG, RETRY_QUEUE_DEPTH
+from notifier.usecases.webhooks import WebhookUseCases
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class Notifier:
     sender: HttpSender
     dispatcher: Dispatcher
     fanout: Fanout
+    cases: WebhookUseCases
 
 
 NOTIFIER = web.AppKey("notifier", Notifier)
@@ -112,6 +115,7 @@ def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:
         sender,
         dispatcher,
         fanout,
+        WebhookUseCases(webhooks, queue, RegistrationVetting(guard), dispatcher.wake),
     )
 
 

@@ -10,8 +10,7 @@ from connect_shared.http.query import bad_parameter, id_parameter, query_paramet
 from connect_shared.http.responses import json_response
 from connect_shared.jsonapi import document, resource
 from connect_shared.pagination import parse_page_size
-from notifier.adapters.http.webhooks import BASE, _notifier, _owned
-from notifier.adapters.resending import resend
+from notifier.adapters.http.webhooks import BASE, _cases, _notifier, _owned
 from notifier.adapters.stores.attempt_log import is_cursor
 from notifier.adapters.views import attempt_resource
 
@@ -50,7 +49,7 @@ async def resend_event(request: web.Request) -> web.Response:
     an event the webhook is not subscribed to."""
     webhook = await _owned(request)
     event_id = request.match_info["event_id"]
-    delivery_id = await resend(_notifier(request), webhook, event_id)
+    delivery_id = await _cases(request).resend(webhook, event_id)
     attributes = {"event-id": event_id, "webhook-id": webhook.id, "status": "scheduled"}
     return json_response(
         document(resource("webhook-delivery", delivery_id, attributes)), status=202
