@@ -1,6 +1,7 @@
-"""Workflows (contract section 2.5): the definition and run records both executors share, how a
-trigger matches an event, how runs are rendered and announced, and the run ledger that makes
-each (workflow, trigger event) run at most once.
+"""Workflows (contract section 2.5): the definition and run records both executors share, how
+runs are rendered and announced, and the run ledger that makes each (workflow, trigger event)
+run at most once. How a trigger matches an event is a rule both apply
+(``connect_shared.domain.workflow_triggers``, re-exported here).
 
 The issuer stores definitions (``POST /workflows``...) and runs ``create-share-token`` actions;
 the redeemer runs ``redeem-share-token`` actions. Each executor is a consumer group on
@@ -19,7 +20,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from connect_shared.workflows.matching import (
+from connect_shared.domain.workflow_triggers import (
     object_value,
     trigger_matches,
 )

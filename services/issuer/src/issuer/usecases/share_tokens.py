@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from connect_shared.claims import ClaimResult
 from connect_shared.clock import epoch_ms
+from connect_shared.domain.share_tokens import effective_status, token_direction, token_is_visible
 from connect_shared.domain_errors import NotAllowed, NotVisible, WrongState
 from connect_shared.pagination import Page, PageRequest
 from connect_shared.records import ShareTokenRecord, TokenStatus, share_token_state, token_index
-from connect_shared.views import effective_status, token_direction, token_is_visible
 from issuer.domain import share_tokens as rules
 from issuer.ports import TokenClaims, TokenStore
 from issuer.usecases import Clock
