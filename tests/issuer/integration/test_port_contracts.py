@@ -4,13 +4,11 @@ are only as good as this proves them."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from connect_shared.claims import ClaimResult
 from connect_shared.clock import epoch_ms, iso
@@ -52,6 +50,7 @@ from issuer.ports import (
     TokenClaims,
     TokenStore,
 )
+from tests.issuer.integration.conftest import token_record
 from tests.issuer.unit.fakes import (
     FakeClaims,
     FakeDeadLetters,
@@ -59,8 +58,7 @@ from tests.issuer.unit.fakes import (
     FakeIngestedEvents,
     FakeIngestKeys,
 )
-from tests.support.kafka import topic_partitions
-from tests.support.ports import KAFKA_BOOTSTRAP
+from tests.support.kafka import read_records
 
 pytestmark = pytest.mark.integration
 
@@ -121,25 +119,11 @@ def real_ports(runtime: Runtime) -> Ports:
         return issued.record.id, issued.secret
 
     async def letters(key: str) -> list[tuple[bytes, dict[str, bytes]]]:
-        consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
-        await consumer.start()
-        try:
-            partitions = await topic_partitions(topic)
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            ends = await consumer.end_offsets(partitions)
-            found = []
-            async with asyncio.timeout(20):
-                while any([await consumer.position(tp) < ends[tp] for tp in partitions]):
-                    for batch in (await consumer.getmany(timeout_ms=500)).values():
-                        found.extend(
-                            (m.value or b"", dict(m.headers))
-                            for m in batch
-                            if m.key == key.encode()
-                        )
-            return found
-        finally:
-            await consumer.stop()
+        return [
+            (r.value or b"", dict(r.headers))
+            for r in await read_records(topic)
+            if r.key == key.encode()
+        ]
 
     return Ports(
         EntityStore(runtime.store, SETTINGS.topic_events),
@@ -175,20 +159,8 @@ def connection(source: str, **changes: object) -> ConnectionRecord:
     return base.model_copy(update=changes)
 
 
-def token(expires_at_ms: int, **changes: object) -> ShareTokenRecord:
-    base = ShareTokenRecord(
-        id=new_id("cnst_"),
-        connection_id=new_id("cxn_"),
-        source_organization_id=new_id("org_"),
-        destination_organization_id=new_id("org_"),
-        source_id=new_id("inq_"),
-        source_type="inquiry",
-        created_at=stamp(),
-        updated_at=stamp(),
-        expires_at=iso(datetime.fromtimestamp(expires_at_ms / 1000, UTC)),
-        expires_at_ms=expires_at_ms,
-    )
-    return base.model_copy(update=changes)
+def token(expires_at_ms: int) -> ShareTokenRecord:
+    return token_record(datetime.fromtimestamp(expires_at_ms / 1000, UTC))
 
 
 async def test_records_read_back_at_their_version_and_change_only_from_it(ports: Ports) -> None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from connect_shared.errors import Unavailable
 from connect_shared.events import Event
-from connect_shared.pagination import CursorNotFound, Page, PageRequest
+from connect_shared.pagination import Page, PageRequest, cursor_not_found, page_of
 from connect_shared.records import (
     TOKEN_EXPIRY_INDEX,
     ConnectionRecord,
@@ -151,8 +151,7 @@ class FakeEntities:
         if cursor is not None:
             bound = next((e for e in entries if e[1] == cursor), None)
             if bound is None:
-                name = "page[after]" if request.after else "page[before]"
-                raise CursorNotFound(f"{name} names no item.", meta={"parameter": name})
+                raise cursor_not_found(request)
             entries = [e for e in entries if (e < bound if descending else e > bound)]
         if descending:
             entries.reverse()
@@ -164,13 +163,7 @@ class FakeEntities:
             if item is not None and keep(item) and len(ids) <= request.size:
                 ids.append(record_id)
                 items.append(item)
-        more = len(ids) > request.size
-        ids, items = ids[: request.size], items[: request.size]
-        if descending:
-            return Page(items, ids, has_next=more, has_prev=request.after is not None)
-        ids.reverse()
-        items.reverse()
-        return Page(items, ids, has_next=True, has_prev=more)
+        return page_of(request, ids, items)
 
     # -- the expiry queue (the view's expiry index) ------------------------------------------
 
