@@ -80,7 +80,6 @@ def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:
         max_connections=settings.max_in_flight,
     )
     dispatcher = Dispatcher(
-        redis=runtime.redis,
         queue=queue,
         webhooks=webhooks,
         sender=sender,

@@ -13,7 +13,7 @@ from typing import Any
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.redis_replies import as_texts
 from connect_shared.secret_box import SecretBox
-from connect_shared.state import StateRecord, StateStore, Versioned
+from connect_shared.state import StateRecord, StateStore, Versioned, view_is_ready
 from connect_shared.state_record import indexed_state
 from connect_shared.versioned import VersionedWriter
 from notifier.domain.webhooks import WebhookRecord
@@ -72,6 +72,10 @@ class WebhookStore:
         for secret in body.get("secrets", []):
             secret["value"] = self._box.open(secret["value"])
         return WebhookRecord.model_validate(body)
+
+    async def view_ready(self) -> bool:
+        """False while the view is being rebuilt (a missing webhook may just not be back)."""
+        return await view_is_ready(self._store.redis)
 
     async def get(self, webhook_id: str) -> WebhookRecord | None:
         """Any organization's webhook (for the workers)."""
