@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.events import Event
 from connect_shared.pagination import Page, PageRequest, cursor_not_found, page_of
 from connect_shared.records import (
@@ -72,7 +72,7 @@ class FakeEntities:
     async def put(self, *records: StateRecord, events: Keyed = ()) -> None:
         """All or nothing, like one acknowledged Kafka write."""
         if self.unavailable:
-            raise Unavailable("Kafka is unavailable.")
+            raise StoreUnavailable("Kafka did not acknowledge the write; nothing was stored.")
         for record in records:
             self.apply(record)
         self.events.extend(events)

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from connect_shared.domain_errors import InvalidValue, NotVisible
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import InvalidValue, NotVisible, StoreUnavailable
 from connect_shared.pagination import PageRequest
 from connect_shared.records import connection_state
 from connect_shared.versioned import LostRace
@@ -76,7 +75,7 @@ async def test_kafka_down_leaves_the_connection_unchanged() -> None:
     source, destination = world.organization(), world.organization()
     pending = world.connection(source, destination, "pending")
     world.entities.unavailable = True
-    with pytest.raises(Unavailable):
+    with pytest.raises(StoreUnavailable):
         await world.connections.accept(destination, pending.id)
     assert (await world.connections.get(source, pending.id)).status == "pending"
 

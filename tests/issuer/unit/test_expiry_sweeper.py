@@ -52,7 +52,7 @@ async def test_an_entry_whose_token_is_gone_is_dropped() -> None:
 async def test_kafka_down_keeps_the_token_queued_and_claimable() -> None:
     world, token_id = world_with_token(60)
     world.clock.advance(61)
-    world.entities.unavailable = True  # the write fails as Kafka down does (Unavailable)
+    world.entities.unavailable = True  # the write fails as Kafka down does (StoreUnavailable)
     assert await world.sweeper.sweep_once() == 0
     assert world.claims.holders == {}
     world.entities.unavailable = False

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from connect_shared import jsonutil
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.ingest_signature import sign_headers
 from issuer.domain.ingest_keys import issue_ingest_key
 from issuer.usecases.ingestion import SourceEventIngestion, SourceMessage
@@ -86,6 +86,6 @@ async def test_an_unknown_key_while_the_view_rebuilds_is_retried_not_dead_letter
     ingesting = Ingesting()
     ingesting.keys.keys.clear()
     ingesting.world.entities.ready = False
-    with pytest.raises(Unavailable):
+    with pytest.raises(StoreUnavailable):
         await ingesting.ingestion.handle(ingesting.message(ingesting.completed()))
     assert ingesting.dead.letters == []

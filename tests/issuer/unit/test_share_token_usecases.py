@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from connect_shared.domain_errors import InvalidValue, NotAllowed, NotVisible, WrongState
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import (
+    InvalidValue,
+    NotAllowed,
+    NotVisible,
+    StoreUnavailable,
+    WrongState,
+)
 from connect_shared.pagination import PageRequest
 from issuer.usecases.share_tokens import ShareTokenExists, TokenFilter
 from tests.issuer.unit.builders import World
@@ -82,7 +87,7 @@ async def test_expire_that_kafka_refuses_gives_the_claim_back() -> None:
     world, source, _, connection_id, object_id = issuing_world()
     token = await world.tokens.create(source, connection_id, object_id, 3600)
     world.entities.unavailable = True
-    with pytest.raises(Unavailable):
+    with pytest.raises(StoreUnavailable):
         await world.tokens.expire(source, token.id)
     assert world.claims.holders == {}
     assert (await world.tokens.get(source, token.id)).status == "created"

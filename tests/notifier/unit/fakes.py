@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.state_record import Versioned
 from connect_shared.versioned import DELETED, LostRace
 from notifier.domain.webhooks import WebhookRecord
@@ -23,7 +23,7 @@ class FakeWebhooks:
 
     def _write(self, webhook_id: str, webhook: WebhookRecord | None) -> None:
         if self.unavailable:
-            raise Unavailable("Kafka is unavailable.")
+            raise StoreUnavailable("Kafka did not acknowledge the write; nothing was stored.")
         self._offset += 1
         self.records[webhook_id] = webhook
         self.versions[webhook_id] = self._offset

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connect_shared.domain_errors import InvalidValue, NotVisible, WrongState
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import InvalidValue, NotVisible, StoreUnavailable, WrongState
 from connect_shared.versioned import LostRace
 from notifier.usecases.webhooks import (
     UrlRefused,
@@ -128,7 +127,7 @@ async def test_kafka_down_leaves_the_webhook_as_it_was() -> None:
     managing = Managing()
     webhook = await managing.cases.create(ORG, URL, ["*"], "persona")
     managing.webhooks.unavailable = True
-    with pytest.raises(Unavailable):
+    with pytest.raises(StoreUnavailable):
         await managing.cases.rotate_secret(ORG, webhook.id, 0)
     assert await managing.cases.get(ORG, webhook.id) == webhook
 

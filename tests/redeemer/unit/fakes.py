@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.events import Event
 from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
 from connect_shared.redemptions import RedemptionRequest
@@ -72,6 +72,6 @@ class FakeRecords:
 
     async def submit(self, token: ShareTokenRecord, request: RedemptionRequest) -> None:
         if self.unavailable:
-            raise Unavailable("Kafka is unavailable.")
+            raise StoreUnavailable("Kafka did not acknowledge the write; nothing was stored.")
         self.records[token.id] = token
         self.submitted.append(request)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from connect_shared.domain_errors import InvalidValue, NotVisible, WrongState
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import InvalidValue, NotVisible, StoreUnavailable, WrongState
 from redeemer.domain.commands import RedeemCommand
 from redeemer.usecases.redeeming import RedeemService
 from tests.redeemer.unit.builders import DEST_ORG, NOW, SOURCE_ORG, connection, token
@@ -72,7 +71,7 @@ async def test_an_expired_token_is_refused_as_expired() -> None:
 async def test_kafka_down_gives_the_claim_back_and_keeps_the_token_redeemable() -> None:
     redeem, store, claims = service(LIVE, connection())
     store.unavailable = True
-    with pytest.raises(Unavailable):
+    with pytest.raises(StoreUnavailable):
         await redeem.redeem(DEST_ORG, LIVE.id, RedeemCommand())
     assert claims.holders == {}
     assert await store.token(LIVE.id) == LIVE

@@ -13,7 +13,7 @@ import logging
 
 from connect_shared.claims import ClaimResult
 from connect_shared.clock import epoch_ms
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.ids import new_id
 from connect_shared.records import ShareTokenRecord, share_token_state
 from issuer.domain import share_tokens as rules
@@ -43,7 +43,7 @@ class ExpirySweeper:
         for token_id in await self._queue.due(now_ms, self._batch):
             try:
                 announced += await self._announce(token_id)
-            except Unavailable:
+            except StoreUnavailable:
                 log.warning("kafka unavailable; expiry retried next scan", extra={"id": token_id})
                 break
         return announced

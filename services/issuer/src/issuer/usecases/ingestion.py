@@ -16,7 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.events import build_event
 from connect_shared.ingest_signature import HEADER, MalformedSignature, parse_signature
 from connect_shared.records import source_object_state
@@ -91,7 +91,7 @@ class SourceEventIngestion:
             raise IngestRefused(f"malformed {HEADER} header: {exc}") from None
         key = await self._keys.get(signature.key_id)
         if key is None and not await self._store.view_ready():
-            raise Unavailable("state view is being rebuilt")  # retry, do not dead-letter
+            raise StoreUnavailable("state view is being rebuilt")  # retry, no dead letter
         secret = self._keys.secret_of(key) if key is not None else None
         return check_signature(signature, key, secret, message.value or b"", message.stored_at)
 
@@ -108,7 +108,7 @@ class SourceEventIngestion:
             return
         if await self._store.organization(org_id) is None:
             if not await self._store.view_ready():
-                raise Unavailable("state view is being rebuilt")  # retry, do not dead-letter
+                raise StoreUnavailable("state view is being rebuilt")  # retry, no dead letter
             raise MalformedSourceEvent(f"unknown organization {org_id}")
         objects = [event.object, *event.payload.included]
         existing = await self._store.source_objects([o.id for o in objects])

@@ -24,6 +24,7 @@ from connect_shared.records import (
     SourceObjectRecord,
 )
 from connect_shared.state import StateRecord, StateStore, Versioned, view_is_ready
+from connect_shared.store_errors import store_unavailable
 from connect_shared.versioned import StatusOf, VersionedWriter, status_field
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
@@ -54,7 +55,8 @@ class EntityStore:
     ) -> None:
         """Write ``records`` and ``(key, event)`` pairs durably (503 if Kafka does not ack)."""
         messages = [self.event_message(key, event) for key, event in events]
-        await self._state.put(*records, also=[*messages, *also])
+        with store_unavailable():
+            await self._state.put(*records, also=[*messages, *also])
 
     async def put_if(
         self,
@@ -68,9 +70,10 @@ class EntityStore:
         """Write ``record`` with its events only if it is still at ``version`` (409 otherwise,
         with the current status in ``meta``; 503 if Kafka does not ack)."""
         messages = [self.event_message(key, event) for key, event in events]
-        await self._writer.put(
-            record, version, noun=noun, status_of=status_of or status_field, also=messages
-        )
+        with store_unavailable():
+            await self._writer.put(
+                record, version, noun=noun, status_of=status_of or status_field, also=messages
+            )
 
     async def read(
         self, model: type[RecordT], record_id: str, prefix: str

@@ -7,6 +7,7 @@ from redis.asyncio import Redis
 
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.state import StateStore
+from connect_shared.store_errors import store_unavailable
 
 DLQ_REASON_HEADER = "connect-dlq-reason"
 DLQ_ORIGIN_HEADER = "connect-dlq-origin"
@@ -45,4 +46,5 @@ class KafkaDeadLetters:
             (DLQ_REASON_HEADER, reason.encode()[:1000]),
             (DLQ_ORIGIN_HEADER, origin.encode()),
         ]
-        await self._state.put(also=[OutgoingMessage(self._topic, key, value, headers)])
+        with store_unavailable():
+            await self._state.put(also=[OutgoingMessage(self._topic, key, value, headers)])

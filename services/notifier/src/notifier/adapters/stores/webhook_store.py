@@ -15,6 +15,7 @@ from connect_shared.redis_replies import as_texts
 from connect_shared.secret_box import SecretBox
 from connect_shared.state import StateRecord, StateStore, Versioned, view_is_ready
 from connect_shared.state_record import indexed_state
+from connect_shared.store_errors import store_unavailable
 from connect_shared.versioned import VersionedWriter
 from notifier.domain.webhooks import WebhookRecord
 
@@ -135,18 +136,21 @@ class WebhookStore:
 
     async def create(self, webhook: WebhookRecord) -> None:
         """Write a new webhook durably, then add it to the view."""
-        await self._store.put(webhook_state(webhook, self._box))
+        with store_unavailable():
+            await self._store.put(webhook_state(webhook, self._box))
 
     async def change(
         self, webhook: WebhookRecord, version: int, also: Sequence[OutgoingMessage] = ()
     ) -> None:
         """Write a change (with ``also``, e.g. an event) if the webhook is still at
         ``version``; ``LostRace`` (409, the current status in ``meta``) otherwise."""
-        await self._writer.put(
-            webhook_state(webhook, self._box), version, noun="webhook", also=also
-        )
+        with store_unavailable():
+            await self._writer.put(
+                webhook_state(webhook, self._box), version, noun="webhook", also=also
+            )
 
     async def delete(self, webhook_id: str, version: int) -> None:
         """Delete with a tombstone if still at ``version`` (409 otherwise); pending deliveries
         are dropped when they come due."""
-        await self._writer.put(StateRecord.tombstone(webhook_id, KIND), version, noun="webhook")
+        with store_unavailable():
+            await self._writer.put(StateRecord.tombstone(webhook_id, KIND), version, noun="webhook")

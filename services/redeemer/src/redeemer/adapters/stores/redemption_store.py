@@ -19,6 +19,7 @@ from connect_shared.records import (
 from connect_shared.redemptions import RedemptionRequest
 from connect_shared.redis_replies import as_text
 from connect_shared.state import StateStore, view_is_ready
+from connect_shared.store_errors import store_unavailable
 from redeemer.adapters.stores.event_log import EventLog
 from redeemer.domain.outcome import Outcome
 
@@ -78,7 +79,8 @@ class RedemptionStore:
     async def submit(self, token: ShareTokenRecord, request: RedemptionRequest) -> None:
         """The token goes ``pending`` and its request is queued, acknowledged together."""
         message = OutgoingMessage(self._redemptions_topic, token.id, request.to_bytes())
-        await self._store.put(share_token_state(token), also=[message])
+        with store_unavailable():
+            await self._store.put(share_token_state(token), also=[message])
 
     async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:
         """The time of the first attempt at this redemption and whether this is a retry."""
@@ -98,9 +100,10 @@ class RedemptionStore:
         if retried:
             events = await self._missing(outcome.token, events)
         records = [source_object_state(obj) for obj in outcome.objects]
-        await self._store.put(
-            *records, share_token_state(outcome.token), also=self._event_messages(events)
-        )
+        with store_unavailable():
+            await self._store.put(
+                *records, share_token_state(outcome.token), also=self._event_messages(events)
+            )
         await self._mark_announced(outcome.token.id)
 
     async def announce(self, token: ShareTokenRecord, events: list[Event]) -> None:
@@ -109,7 +112,8 @@ class RedemptionStore:
             return
         missing = await self._missing(token, events)
         if missing:
-            await self._store.put(also=self._event_messages(missing))
+            with store_unavailable():
+                await self._store.put(also=self._event_messages(missing))
         await self._mark_announced(token.id)
 
     async def _missing(self, token: ShareTokenRecord, events: list[Event]) -> list[Event]:
