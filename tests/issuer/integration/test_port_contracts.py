@@ -46,6 +46,7 @@ from issuer.ports import (
     ExpiryQueue,
     IngestedEvents,
     IngestKeys,
+    SourceEventStore,
     SourceObjectStore,
     TokenClaims,
     TokenStore,
@@ -65,7 +66,7 @@ pytestmark = pytest.mark.integration
 SETTINGS = IssuerSettings()
 
 
-class Entities(ConnectionStore, SourceObjectStore, TokenStore):
+class Entities(ConnectionStore, SourceObjectStore, TokenStore, SourceEventStore):
     """Every record port at once (both implementations are one class each)."""
 
 
@@ -197,6 +198,7 @@ async def test_typed_reads_return_none_for_absent_or_misnamed_ids(ports: Ports) 
     )
     cxn = connection(org.id)
     await store.put(organization_state(org), source_object_state(obj), connection_state(cxn))
+    assert await store.view_ready()  # the real runtime waited for its view
     assert await store.organization(org.id) == org
     assert await store.source_object(obj.id) == obj
     assert await store.connection_and_source(cxn.id, obj.id) == (cxn, obj)
