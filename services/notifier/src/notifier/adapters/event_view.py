@@ -101,7 +101,13 @@ class EventView:
                 object_id = event.payload_object.get("id")
                 if isinstance(object_id, str) and object_id:
                     keys.append(object_index(org, object_id))
-                args: list[bytes | int | str] = [item.raw, created, event.id, created + self._retention_ms, cutoff]
+                args: list[bytes | int | str] = [
+                    item.raw,
+                    created,
+                    event.id,
+                    created + self._retention_ms,
+                    cutoff,
+                ]
                 await self._apply(keys=keys, args=args, client=pipe)
                 stored += 1
             await pipe.execute()
