@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from connect_sdk import verify_webhook
-from tests.notifier.sink import Sink
+from tests.notifier.sink import Sink, publish, token_event
 from tests.sdk.helpers import API_URL, connected_pair
 from tests.sdk.helpers import sdk as sdk_client
 from tests.support.services import ROOT
@@ -235,6 +235,42 @@ async def test_listen_forwards_a_real_event_signed_with_the_printed_secret(
         assert delivery.object_id == inquiry.id
         assert delivery.event_name == "inquiry.created"
         assert verify_webhook(secret, delivery.headers, delivery.body)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await sink.stop()
+
+
+async def test_listen_catches_up_when_more_than_a_page_arrived_between_polls(
+    org_factory: Any,
+) -> None:
+    org = org_factory("cli-listen-burst")
+    sink = await Sink().start()
+    burst = [token_event(org["id"]) for _ in range(150)]
+    process = await asyncio.create_subprocess_exec(
+        CONNECT,
+        "listen",
+        "--forward-to",
+        sink.url,
+        "--interval",
+        "3",
+        "--max-events",
+        str(len(burst)),
+        env=_env(org["api-key"]),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stderr is not None
+        async with asyncio.timeout(30):
+            while b"Ready" not in await process.stderr.readline():
+                pass
+        await publish(*burst)  # usually all of it lands within one poll interval
+        async with asyncio.timeout(60):
+            await process.wait()
+        assert process.returncode == 0
+        assert sorted(r.event_id for r in sink.received) == sorted(e.id for e in burst)
     finally:
         if process.returncode is None:
             process.kill()

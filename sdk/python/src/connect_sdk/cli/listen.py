@@ -22,9 +22,11 @@ from connect_sdk.cli.output import resource_dict
 from connect_sdk.client import ConnectClient
 from connect_sdk.errors import ApiError, TransportError
 from connect_sdk.models import Event
+from connect_sdk.pages import fetch_page
 from connect_sdk.webhooks import sign_persona
 
 PAGE = 100
+MAX_CATCH_UP_PAGES = 20
 REMEMBERED = 50_000
 
 
@@ -72,6 +74,7 @@ class Listener:
         self._secret = secret
         self._interval = interval
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._primed = False  # the first read only marks history as seen
 
     def _remember(self, event_id: str) -> None:
         self._seen[event_id] = None
@@ -82,7 +85,17 @@ class Listener:
         # The newest page every time, not a cursor: events of several partitions reach the
         # view out of creation order, and an id-set catches the late ones too.
         page = await self._client.events.list(size=PAGE)
-        fresh = [e for e in reversed(page.items) if e.id not in self._seen]
+        unseen = [e for e in page.items if e.id not in self._seen]
+        newest_first = list(unseen)
+        # A whole page of news: more may have arrived since the last poll, read on (bounded;
+        # at the start everything is history, so one page is enough).
+        for _ in range(MAX_CATCH_UP_PAGES):
+            if len(unseen) < len(page.items) or page.next is None or not self._primed:
+                break
+            page = await fetch_page(self._client.transport, Event, page.next)
+            unseen = [e for e in page.items if e.id not in self._seen]
+            newest_first += unseen
+        fresh = list(reversed(newest_first))
         for event in fresh:
             self._remember(event.id)
         return [e for e in fresh if not self._names or e.name in self._names]
@@ -90,10 +103,12 @@ class Listener:
     async def run(self, max_events: int | None = None) -> int:
         """Forward until cancelled (or ``max_events`` were forwarded); returns how many."""
         await self._new_events()  # what happened before the start is history, not news
+        self._primed = True
         print(f"Ready. Forwarding events to {self._url}", file=sys.stderr, flush=True)
         forwarded = 0
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
             while max_events is None or forwarded < max_events:
+                await asyncio.sleep(self._interval)
                 try:
                     events = await self._new_events()
                 except (TransportError, ApiError) as exc:
@@ -106,8 +121,6 @@ class Listener:
                     forwarded += 1
                     if max_events is not None and forwarded >= max_events:
                         break
-                if max_events is None or forwarded < max_events:
-                    await asyncio.sleep(self._interval)
         return forwarded
 
     async def _forward(self, http: aiohttp.ClientSession, event: Event) -> None:
