@@ -97,11 +97,16 @@ class EventConsumer:
         try:
             while not self._stopping.is_set():
                 batches = await self._consumer.getmany(timeout_ms=500, max_records=100)
-                for tp, records in batches.items():
-                    for record in records:
-                        await self._handle(record.value, handler)
-                        # Commit after the handler: the next offset to read on this partition.
-                        await self._consumer.commit({tp: record.offset + 1})
+                done: dict[TopicPartition, int] = {}
+                try:
+                    for tp, records in batches.items():
+                        for record in records:
+                            await self._handle(record.value, handler)
+                            done[tp] = record.offset + 1  # the next offset to read
+                finally:
+                    # Commit what the handler finished, once per fetch, also when it failed.
+                    if done:
+                        await self._consumer.commit(done)
         finally:
             await self._consumer.stop()
 
