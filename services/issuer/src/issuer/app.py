@@ -6,10 +6,11 @@ from aiohttp import web
 
 from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
+from connect_shared.openapi import serving as openapi
 from connect_shared.web.pages import mount_dashboard
 from issuer.adapters.consumers.workers import consume_source_events, sweep_expired_tokens
 from issuer.adapters.consumers.workflows import execute_workflows
-from issuer.adapters.http import connections, openapi, share_tokens, source_objects
+from issuer.adapters.http import connections, share_tokens, source_objects
 from issuer.adapters.http import workflows as workflows_http
 from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.bootstrap import issuer_context
