@@ -1,0 +1,292 @@
+"""All-or-nothing writes: one transactional producer per process with group commit.
+
+Every write of a request or a handled message is one *write set* (a state record and its
+events, say). A write set lands whole or not at all, and the caller is told which:
+
+* the sets waiting when a transaction starts share it (group commit): begin, send every
+  message of every set, commit. While one transaction commits the next sets queue, so a busy
+  process pays one commit round trip for many requests;
+* a set is refused with :class:`~connect_shared.errors.Unavailable` (503) only when its
+  transaction can no longer commit: something failed **before** the commit was requested, so
+  the transaction is aborted (by us, or by the coordinator's transaction timeout when we cannot
+  reach it) and none of its records ever becomes visible to a ``read_committed`` consumer;
+* once the commit is requested the outcome is awaited, never guessed: success resolves every
+  set with where its records are; a coordinator that fenced the producer or reports the
+  transaction as no longer open aborted it (503); any other failure leaves the outcome unknown
+  until the producer is replaced (re-initialising the same transactional id makes the
+  coordinator finish the open transaction) and one record of it is looked up with
+  ``read_committed``.
+
+A producer that failed (fatal state, an abort that did not finish in time) is replaced before
+the next transaction; that replacement counts against the next transaction's time budget, so
+callers still hear 503 within the produce timeout while Kafka is away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import InvalidTxnState, ProducerFenced
+from prometheus_client import Counter, Histogram
+
+from connect_shared.errors import Unavailable
+from connect_shared.kafka_types import Delivered, OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+TRANSACTIONS = Counter(
+    "connect_kafka_transactions_total",
+    "Kafka transactions ended, by outcome (committed, aborted, resolved-committed, ...)",
+    ["outcome"],
+)
+WRITE_SETS_PER_TRANSACTION = Histogram(
+    "connect_kafka_write_sets_per_transaction",
+    "Write sets (requests or handled messages) that shared one transaction",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+)
+# Sets taken into one transaction at most, so one commit never carries an unbounded batch.
+MAX_SETS_PER_TRANSACTION = 256
+_STOP_SECONDS = 5.0
+
+REFUSED = "Kafka did not acknowledge the write; nothing was stored."
+
+
+@dataclass
+class _WriteSet:
+    messages: Sequence[OutgoingMessage]
+    outcome: asyncio.Future[list[Delivered]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class _CommitUnknown(Exception):
+    """The commit was requested and its answer never came back readable."""
+
+
+class GroupCommit:
+    """Runs transactions of queued write sets on one transactional producer.
+
+    ``make_producer`` builds a fresh, unstarted producer with this process's transactional id
+    (called again to replace a failed one); ``timeout`` bounds everything before the commit;
+    ``was_committed`` tells, for a record of a transaction whose commit answer was lost, whether
+    a ``read_committed`` reader sees it (only called after the producer was replaced, when the
+    coordinator has finished that transaction).
+    """
+
+    def __init__(
+        self,
+        make_producer: Callable[[], AIOKafkaProducer],
+        timeout: float,
+        was_committed: Callable[[Delivered], Awaitable[bool]] | None = None,
+        *,
+        first: AIOKafkaProducer | None = None,
+    ) -> None:
+        self._make_producer = make_producer
+        self._timeout = timeout
+        self._was_committed = was_committed
+        self._producer: AIOKafkaProducer = first if first is not None else make_producer()
+        self._started = False
+        self._queue: list[_WriteSet] = []
+        self._wake = asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.transactions = 0  # committed transactions, for tests and logs
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        """The producer in use (a failed one is replaced by a fresh, not yet started one)."""
+        return self._producer
+
+    async def start(self) -> None:
+        """Start the producer (waits for its producer id) and the commit loop."""
+        await self._ready_producer()
+        self._loop_task = asyncio.create_task(self._run(), name="kafka-group-commit")
+
+    async def stop(self) -> None:
+        """Finish the queued write sets, then stop the loop and the producer."""
+        self._closing = True
+        self._wake.set()
+        if self._loop_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        if self._started:
+            await _stop_quietly(self._producer)
+            self._started = False
+
+    async def write(self, messages: Sequence[OutgoingMessage]) -> list[Delivered]:
+        """Write ``messages`` all or nothing; returns where each landed, in order.
+
+        Raises :class:`Unavailable` when they were definitely not written."""
+        if self._closing or self._loop_task is None or self._loop_task.done():
+            raise Unavailable(REFUSED)
+        if not messages:
+            return []
+        write_set = _WriteSet(messages)
+        self._queue.append(write_set)
+        self._wake.set()
+        # A cancelled caller (client gone) must not cancel the transaction others share.
+        return await asyncio.shield(write_set.outcome)
+
+    async def _run(self) -> None:
+        while True:
+            if not self._queue:
+                if self._closing:
+                    return
+                await self._wake.wait()
+                self._wake.clear()
+                continue
+            batch = self._queue[:MAX_SETS_PER_TRANSACTION]
+            del self._queue[: len(batch)]
+            try:
+                await self._transaction(batch)
+            except Exception as exc:  # never leave a waiter hanging on a bug
+                log.exception("group commit failed unexpectedly")
+                _settle(batch, exc)
+
+    async def _transaction(self, batch: list[_WriteSet]) -> None:
+        culprit: _WriteSet | None = None
+        try:
+            async with asyncio.timeout(self._timeout):
+                producer = await self._ready_producer()
+                await producer.begin_transaction()
+                futures = []
+                for write_set in batch:
+                    culprit = write_set  # a message refused on the spot (too large) is its own
+                    futures += [
+                        await producer.send(
+                            m.topic, m.value, key=m.key.encode(), headers=m.headers or None
+                        )
+                        for m in write_set.messages
+                    ]
+                culprit = None
+                results = await asyncio.gather(*futures)
+        except Exception as exc:
+            # The commit was never requested: the transaction can only abort, so 503 is true.
+            log.warning("kafka transaction failed before commit", extra={"error": repr(exc)})
+            TRANSACTIONS.labels("aborted").inc()
+            await self._abandon()
+            if culprit is not None and not isinstance(exc, TimeoutError):
+                # One set's own message was refused: the others go again in the next one.
+                _settle([culprit], exc)
+                self._queue[:0] = [s for s in batch if s is not culprit]
+            else:
+                _settle(batch, exc)
+            return
+        delivered = [Delivered(r.topic, r.partition, r.offset) for r in results]
+        committed = await self._commit(producer, delivered[0])
+        if not committed:
+            _settle(batch, None)
+            return
+        self.transactions += 1
+        WRITE_SETS_PER_TRANSACTION.observe(len(batch))
+        start = 0
+        for write_set in batch:
+            end = start + len(write_set.messages)
+            if not write_set.outcome.done():
+                write_set.outcome.set_result(delivered[start:end])
+            start = end
+
+    async def _commit(self, producer: AIOKafkaProducer, probe: Delivered) -> bool:
+        """Commit and say whether the transaction committed (waits until that is known)."""
+        try:
+            await producer.commit_transaction()
+        except (ProducerFenced, InvalidTxnState) as exc:
+            # The coordinator ended the transaction without us (its timeout): aborted.
+            log.warning("kafka transaction aborted by the coordinator", extra={"error": repr(exc)})
+            TRANSACTIONS.labels("aborted").inc()
+            await self._replace()
+            return False
+        except Exception as exc:
+            log.warning("kafka commit answer lost; resolving", extra={"error": repr(exc)})
+            return await self._resolve(probe)
+        TRANSACTIONS.labels("committed").inc()
+        return True
+
+    async def _resolve(self, probe: Delivered) -> bool:
+        # Re-initialising the transactional id makes the coordinator finish the open
+        # transaction (commit if it was asked to, else abort); then a read_committed reader
+        # sees its records or it does not.
+        while True:
+            try:
+                await self._replace()
+                await self._ready_producer()
+                if self._was_committed is None:
+                    raise _CommitUnknown("no way to look the outcome up")
+                committed = await self._was_committed(probe)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("kafka commit outcome still unknown", extra={"error": repr(exc)})
+                await asyncio.sleep(1.0)
+                continue
+            TRANSACTIONS.labels("resolved-committed" if committed else "resolved-aborted").inc()
+            return committed
+
+    async def _ready_producer(self) -> AIOKafkaProducer:
+        if not self._started:
+            try:
+                await self._producer.start()
+            except BaseException:
+                await self._replace()
+                raise
+            self._started = True
+        return self._producer
+
+    async def _abandon(self) -> None:
+        """Abort the open transaction; replace the producer if that cannot be done in time."""
+        producer = self._producer
+        if not self._started:
+            return
+        state = producer._txn_manager.state.name  # aiokafka exposes no public state
+        if state in ("IN_TRANSACTION", "ABORTABLE_ERROR"):
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await producer.abort_transaction()
+                return
+            except Exception as exc:
+                log.warning("kafka abort did not finish", extra={"error": repr(exc)})
+        elif state == "READY":
+            return
+        await self._replace()
+
+    async def _replace(self) -> None:
+        # A new producer with the same transactional id fences the old one when it starts.
+        producer, started = self._producer, self._started
+        self._producer, self._started = self._make_producer(), False
+        if started:
+            await _stop_quietly(producer)
+        else:
+            _close_unstarted(producer)
+
+
+def _settle(batch: list[_WriteSet], cause: BaseException | None) -> None:
+    """Refuse every set of ``batch`` with its own 503."""
+    for write_set in batch:
+        if not write_set.outcome.done():
+            error = Unavailable(REFUSED)
+            error.__cause__ = cause
+            write_set.outcome.set_exception(error)
+
+
+def _close_unstarted(producer: AIOKafkaProducer) -> None:
+    # An unstarted (or half-started) producer still owns a client: close its sockets too.
+    task = asyncio.ensure_future(_stop_quietly(producer))
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+_BACKGROUND: set[asyncio.Future[None]] = set()
+
+
+async def _stop_quietly(producer: AIOKafkaProducer) -> None:
+    # A producer that lost Kafka may never flush: give it a moment, then let it go.
+    try:
+        async with asyncio.timeout(_STOP_SECONDS):
+            await producer.stop()
+    except Exception as exc:
+        log.debug("kafka producer stop did not finish", extra={"error": repr(exc)})
