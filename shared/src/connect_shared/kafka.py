@@ -20,7 +20,7 @@ from connect_shared.errors import Unavailable
 from connect_shared.kafka_types import Delivered as Delivered
 from connect_shared.kafka_types import Headers as Headers
 from connect_shared.kafka_types import OutgoingMessage as OutgoingMessage
-from connect_shared.transactions import REFUSED, GroupCommit
+from connect_shared.transactions import LANES, REFUSED, GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +88,23 @@ class DurableProducer:
             else None
         )
         self._first = self._new_producer()
+        # Atomic writes go through the lanes (lane 0 uses the first producer); plain ones do not.
         self._commits = GroupCommit(
-            self._new_producer, self._timeout, self._was_committed, first=self._first
+            self._new_producer,
+            self._timeout,
+            self._was_committed,
+            first=self._first,
+            lanes=LANES if atomic else 1,
         )
 
-    def _new_producer(self) -> AIOKafkaProducer:
+    def _new_producer(self, lane: int = 0) -> AIOKafkaProducer:
         transaction_timeout = max(MIN_TRANSACTION_TIMEOUT_SECONDS, 2 * self._timeout)
+        transactional_id = f"{self.transactional_id}-{lane}" if self.transactional_id else None
         return AIOKafkaProducer(
             **client_options(self._settings, self._client_id),
             acks="all",
             enable_idempotence=True,
-            transactional_id=self.transactional_id,
+            transactional_id=transactional_id,
             transaction_timeout_ms=int(transaction_timeout * 1000),
             # A little lingering batches concurrent requests into one round trip.
             linger_ms=2,

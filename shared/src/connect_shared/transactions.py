@@ -4,8 +4,9 @@ Every write of a request or a handled message is one *write set* (a state record
 events, say). A write set lands whole or not at all, and the caller is told which:
 
 * the sets waiting when a transaction starts share it (group commit): begin, send every
-  message of every set, commit. While one transaction commits the next sets queue, so a busy
-  process pays one commit round trip for many requests;
+  message of every set, commit. A process runs a few transactions at once (``LANES``, one
+  transactional producer each); while they commit the next sets queue, so a busy process pays
+  one commit round trip for many requests;
 * a set is refused with :class:`~connect_shared.errors.Unavailable` (503) only when its
   transaction can no longer commit: something failed **before** the commit was requested, so
   the transaction is aborted (by us, or by the coordinator's transaction timeout when we cannot
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +53,9 @@ WRITE_SETS_PER_TRANSACTION = Histogram(
 )
 # Sets taken into one transaction at most, so one commit never carries an unbounded batch.
 MAX_SETS_PER_TRANSACTION = 256
+# Transactions in flight at once per process (one producer each): a set never waits for more
+# than the transactions ahead of it in its lane, and a busy process still batches.
+LANES = 3
 _STOP_SECONDS = 5.0
 
 REFUSED = "Kafka did not acknowledge the write; nothing was stored."
@@ -68,91 +73,46 @@ class _CommitUnknown(Exception):
     """The commit was requested and its answer never came back readable."""
 
 
-class GroupCommit:
-    """Runs transactions of queued write sets on one transactional producer.
-
-    ``make_producer`` builds a fresh, unstarted producer with this process's transactional id
-    (called again to replace a failed one); ``timeout`` bounds everything before the commit;
-    ``was_committed`` tells, for a record of a transaction whose commit answer was lost, whether
-    a ``read_committed`` reader sees it (only called after the producer was replaced, when the
-    coordinator has finished that transaction).
-    """
+class _Lane:
+    """One transactional producer and the transactions it runs, one at a time."""
 
     def __init__(
         self,
         make_producer: Callable[[], AIOKafkaProducer],
         timeout: float,
-        was_committed: Callable[[Delivered], Awaitable[bool]] | None = None,
-        *,
-        first: AIOKafkaProducer | None = None,
+        was_committed: Callable[[Delivered], Awaitable[bool]] | None,
+        first: AIOKafkaProducer | None,
     ) -> None:
         self._make_producer = make_producer
         self._timeout = timeout
         self._was_committed = was_committed
-        self._producer: AIOKafkaProducer = first if first is not None else make_producer()
+        self.producer: AIOKafkaProducer = first if first is not None else make_producer()
         self._started = False
-        self._queue: list[_WriteSet] = []
-        self._wake = asyncio.Event()
-        self._loop_task: asyncio.Task[None] | None = None
-        self._closing = False
-        self.transactions = 0  # committed transactions, for tests and logs
+        self.transactions = 0
 
-    @property
-    def producer(self) -> AIOKafkaProducer:
-        """The producer in use (a failed one is replaced by a fresh, not yet started one)."""
-        return self._producer
-
-    async def start(self) -> None:
-        """Start the producer (waits for its producer id) and the commit loop."""
-        await self._ready_producer()
-        self._loop_task = asyncio.create_task(self._run(), name="kafka-group-commit")
+    async def ready(self) -> AIOKafkaProducer:
+        """The started producer (starting, or replacing, it first if needed)."""
+        if not self._started:
+            try:
+                await self.producer.start()
+            except BaseException:
+                await self._replace()
+                raise
+            self._started = True
+        return self.producer
 
     async def stop(self) -> None:
-        """Finish the queued write sets, then stop the loop and the producer."""
-        self._closing = True
-        self._wake.set()
-        if self._loop_task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
+        """Stop the producer (bounded: one that lost Kafka may never flush)."""
         if self._started:
-            await _stop_quietly(self._producer)
             self._started = False
+            await _stop_quietly(self.producer)
 
-    async def write(self, messages: Sequence[OutgoingMessage]) -> list[Delivered]:
-        """Write ``messages`` all or nothing; returns where each landed, in order.
-
-        Raises :class:`Unavailable` when they were definitely not written."""
-        if self._closing or self._loop_task is None or self._loop_task.done():
-            raise Unavailable(REFUSED)
-        if not messages:
-            return []
-        write_set = _WriteSet(messages)
-        self._queue.append(write_set)
-        self._wake.set()
-        # A cancelled caller (client gone) must not cancel the transaction others share.
-        return await asyncio.shield(write_set.outcome)
-
-    async def _run(self) -> None:
-        while True:
-            if not self._queue:
-                if self._closing:
-                    return
-                await self._wake.wait()
-                self._wake.clear()
-                continue
-            batch = self._queue[:MAX_SETS_PER_TRANSACTION]
-            del self._queue[: len(batch)]
-            try:
-                await self._transaction(batch)
-            except Exception as exc:  # never leave a waiter hanging on a bug
-                log.exception("group commit failed unexpectedly")
-                _settle(batch, exc)
-
-    async def _transaction(self, batch: list[_WriteSet]) -> None:
+    async def run(self, batch: list[_WriteSet], requeue: Callable[[list[_WriteSet]], None]) -> None:
+        """One transaction over ``batch``; settles every set, or puts innocent ones back."""
         culprit: _WriteSet | None = None
         try:
             async with asyncio.timeout(self._timeout):
-                producer = await self._ready_producer()
+                producer = await self.ready()
                 await producer.begin_transaction()
                 futures = []
                 for write_set in batch:
@@ -173,13 +133,12 @@ class GroupCommit:
             if culprit is not None and not isinstance(exc, TimeoutError):
                 # One set's own message was refused: the others go again in the next one.
                 _settle([culprit], exc)
-                self._queue[:0] = [s for s in batch if s is not culprit]
+                requeue([s for s in batch if s is not culprit])
             else:
                 _settle(batch, exc)
             return
         delivered = [Delivered(r.topic, r.partition, r.offset) for r in results]
-        committed = await self._commit(producer, delivered[0])
-        if not committed:
+        if not await self._commit(producer, delivered[0]):
             _settle(batch, None)
             return
         self.transactions += 1
@@ -214,7 +173,7 @@ class GroupCommit:
         while True:
             try:
                 await self._replace()
-                await self._ready_producer()
+                await self.ready()
                 if self._was_committed is None:
                     raise _CommitUnknown("no way to look the outcome up")
                 committed = await self._was_committed(probe)
@@ -227,21 +186,11 @@ class GroupCommit:
             TRANSACTIONS.labels("resolved-committed" if committed else "resolved-aborted").inc()
             return committed
 
-    async def _ready_producer(self) -> AIOKafkaProducer:
-        if not self._started:
-            try:
-                await self._producer.start()
-            except BaseException:
-                await self._replace()
-                raise
-            self._started = True
-        return self._producer
-
     async def _abandon(self) -> None:
         """Abort the open transaction; replace the producer if that cannot be done in time."""
-        producer = self._producer
         if not self._started:
             return
+        producer = self.producer
         state = producer._txn_manager.state.name  # aiokafka exposes no public state
         if state in ("IN_TRANSACTION", "ABORTABLE_ERROR"):
             try:
@@ -256,12 +205,109 @@ class GroupCommit:
 
     async def _replace(self) -> None:
         # A new producer with the same transactional id fences the old one when it starts.
-        producer, started = self._producer, self._started
-        self._producer, self._started = self._make_producer(), False
+        producer, started = self.producer, self._started
+        self.producer, self._started = self._make_producer(), False
         if started:
             await _stop_quietly(producer)
         else:
             _close_unstarted(producer)
+
+
+class GroupCommit:
+    """Runs transactions of queued write sets on a few transactional producers (lanes).
+
+    ``make_producer(lane)`` builds a fresh, unstarted producer with the lane's transactional id
+    (called again to replace a failed one); ``timeout`` bounds everything before the commit;
+    ``was_committed`` tells, for a record of a transaction whose commit answer was lost, whether
+    a ``read_committed`` reader sees it (only called after the producer was replaced, when the
+    coordinator has finished that transaction). ``first`` is lane 0's producer, if made already.
+    """
+
+    def __init__(
+        self,
+        make_producer: Callable[[int], AIOKafkaProducer],
+        timeout: float,
+        was_committed: Callable[[Delivered], Awaitable[bool]] | None = None,
+        *,
+        first: AIOKafkaProducer | None = None,
+        lanes: int = LANES,
+    ) -> None:
+        self._lanes = [
+            _Lane(
+                functools.partial(make_producer, i),
+                timeout,
+                was_committed,
+                first if i == 0 else None,
+            )
+            for i in range(max(1, lanes))
+        ]
+        self._queue: list[_WriteSet] = []
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._closing = False
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        """The first lane's producer (for readiness checks and metadata)."""
+        return self._lanes[0].producer
+
+    @property
+    def transactions(self) -> int:
+        """Committed transactions so far (for tests and logs)."""
+        return sum(lane.transactions for lane in self._lanes)
+
+    async def start(self) -> None:
+        """Start the producers (each registers its transactional id) and the lanes' loops."""
+        for lane in self._lanes:
+            await lane.ready()
+        self._tasks = [
+            asyncio.create_task(self._run(lane), name=f"kafka-group-commit-{i}")
+            for i, lane in enumerate(self._lanes)
+        ]
+
+    async def stop(self) -> None:
+        """Finish the queued write sets, then stop the loops and the producers."""
+        self._closing = True
+        self._wake.set()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for lane in self._lanes:
+            await lane.stop()
+
+    async def write(self, messages: Sequence[OutgoingMessage]) -> list[Delivered]:
+        """Write ``messages`` all or nothing; returns where each landed, in order.
+
+        Raises :class:`Unavailable` when they were definitely not written."""
+        if self._closing or not self._tasks or all(t.done() for t in self._tasks):
+            raise Unavailable(REFUSED)
+        if not messages:
+            return []
+        write_set = _WriteSet(messages)
+        self._queue.append(write_set)
+        self._wake.set()
+        # A cancelled caller (client gone) must not cancel the transaction others share.
+        return await asyncio.shield(write_set.outcome)
+
+    def _requeue(self, sets: list[_WriteSet]) -> None:
+        self._queue[:0] = sets
+        self._wake.set()
+
+    async def _run(self, lane: _Lane) -> None:
+        while True:
+            if not self._queue:
+                if self._closing:
+                    return
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            batch = self._queue[:MAX_SETS_PER_TRANSACTION]
+            del self._queue[: len(batch)]
+            try:
+                await lane.run(batch, self._requeue)
+            except Exception as exc:  # never leave a waiter hanging on a bug
+                log.exception("group commit failed unexpectedly")
+                _settle(batch, exc)
 
 
 def _settle(batch: list[_WriteSet], cause: BaseException | None) -> None:

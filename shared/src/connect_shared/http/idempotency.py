@@ -109,6 +109,22 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     except BaseException:
         await lease.release()
         raise
+    try:
+        await _keep_answer(request, response, lease, fingerprint, sealer)
+    except BaseException:
+        await lease.release()  # a repeat runs the request again rather than wait 24 hours
+        raise
+    return response
+
+
+async def _keep_answer(
+    request: web.Request,
+    response: web.StreamResponse,
+    lease: Lease,
+    fingerprint: str,
+    sealer: ReplaySealer | None,
+) -> None:
+    """Swap the running slot for the answer, or free it when the answer is not replayed."""
     unsealable = sealer is None and request.get(_HOLDS_SECRET, False)
     if (
         response.status >= 500
@@ -119,7 +135,7 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
         if unsealable:
             log.warning("an answer holding a secret is not cached: no replay sealer configured")
         await lease.release()
-        return response
+        return
     body = response.body.decode() if isinstance(response.body, bytes) else ""
     stored: dict[str, Any] = {
         "fp": fingerprint,
@@ -127,18 +143,17 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
         "status": response.status,
         "content_type": response.content_type,
         "headers": {
-            name: value
+            str(name): value
             for name, value in response.headers.items()
             if name.lower() not in _FRESH_HEADERS
         },
     }
     if sealer is not None:
-        stored["sealed_body"] = sealer.seal(f"{slot}\n{body}")
+        stored["sealed_body"] = sealer.seal(f"{lease.key}\n{body}")
     else:
         stored["body"] = body
     if not await lease.replace(jsonutil.dumps(stored).decode(), TTL_SECONDS):
         log.warning("idempotency slot was taken over before this answer was stored")
-    return response
 
 
 def _stored_body(stored: dict[str, Any], slot: str, sealer: ReplaySealer | None) -> str:
