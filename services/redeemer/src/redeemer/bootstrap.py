@@ -16,6 +16,7 @@ from redeemer.adapters.key_directory import KeyRing
 from redeemer.adapters.redemption_store import RedemptionStore
 from redeemer.config import RedeemerSettings
 from redeemer.processing import RedemptionProcessor
+from redeemer.reaping import RedemptionReaper
 from redeemer.redeeming import RedeemService
 
 
@@ -27,6 +28,7 @@ class Redeemer:
     store: RedemptionStore
     redeem_service: RedeemService
     processor: RedemptionProcessor
+    reaper: RedemptionReaper
 
 
 REDEEMER = web.AppKey("redeemer", Redeemer)
@@ -50,4 +52,5 @@ def bootstrap(runtime: Runtime, settings: RedeemerSettings, keyring: KeyRing) ->
             on_view_lost=runtime.guardian.start_rebuild,
             pending_grace_seconds=settings.worker_pending_grace_seconds,
         ),
+        reaper=RedemptionReaper(store, timeout_seconds=settings.pending_timeout_seconds),
     )
