@@ -279,10 +279,10 @@ class Subscriber(Generic[M]):
                 if not batches:
                     continue
                 await self.process(batches)
-                # One commit for the whole batch, and only after all of it was handled.
-                await consumer.commit(
-                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
-                )
+                # One commit for the whole batch, and only after all of it was handled. The
+                # position, not the last offset + 1: it is past the transaction markers that
+                # follow the records, so a caught-up group shows no lag.
+                await consumer.commit({tp: await consumer.position(tp) for tp in batches})
         finally:
             await consumer.stop()
             await self._sink.close()
