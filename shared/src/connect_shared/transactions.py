@@ -244,6 +244,7 @@ class GroupCommit:
         self._queue: list[_WriteSet] = []
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._timeout = timeout
         self._closing = False
 
     @property
@@ -269,9 +270,15 @@ class GroupCommit:
         """Finish the queued write sets, then stop the loops and the producers."""
         self._closing = True
         self._wake.set()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            # Bounded: a lane still waiting for a commit's outcome when Kafka is gone is cut
+            # off (its callers are being cancelled with the process anyway, never told 503).
+            _, stuck = await asyncio.wait(self._tasks, timeout=2 * self._timeout + _STOP_SECONDS)
+            for task in stuck:
+                task.cancel()
+            for task in stuck:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for lane in self._lanes:
             await lane.stop()
 
