@@ -90,6 +90,11 @@ class _Lane:
         self._started = False
         self.transactions = 0
 
+    @property
+    def started(self) -> bool:
+        """Whether the lane's producer is started (connected, transactional id registered)."""
+        return self._started
+
     async def ready(self) -> AIOKafkaProducer:
         """The started producer (starting, or replacing, it first if needed)."""
         if not self._started:
@@ -249,8 +254,10 @@ class GroupCommit:
 
     @property
     def producer(self) -> AIOKafkaProducer:
-        """The first lane's producer (for readiness checks and metadata)."""
-        return self._lanes[0].producer
+        """A started producer if any lane has one (for readiness checks and metadata; a lane
+        whose producer failed starts its replacement only with its next transaction)."""
+        started = [lane.producer for lane in self._lanes if lane.started]
+        return started[0] if started else self._lanes[0].producer
 
     @property
     def transactions(self) -> int:
