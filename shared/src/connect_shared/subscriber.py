@@ -118,20 +118,6 @@ def model_value(model: type[ModelT]) -> Decode[ModelT]:
     return decode
 
 
-async def log_dead_letter(received: Received, reason: str) -> None:
-    """The default dead letter of topics only the platform writes: an unreadable message is a
-    bug, not work, so it is logged as an error and skipped."""
-    log.error(
-        "unreadable message skipped",
-        extra={
-            "topic": received.topic,
-            "partition": received.partition,
-            "offset": received.offset,
-            "reason": reason,
-        },
-    )
-
-
 @dataclass(frozen=True)
 class Subscription(Generic[M]):
     """What to consume and how: ``topic`` in consumer group ``group``, parsed by ``decode``;
