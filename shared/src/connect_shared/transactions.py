@@ -298,6 +298,8 @@ class GroupCommit:
         if not messages:
             return []
         write_set = _WriteSet(messages)
+        # A caller that went away never reads its outcome: retrieve it so it is not reported.
+        write_set.outcome.add_done_callback(_retrieve)
         self._queue.append(write_set)
         self._wake.set()
         # A cancelled caller (client gone) must not cancel the transaction others share.
@@ -322,6 +324,11 @@ class GroupCommit:
             except Exception as exc:  # never leave a waiter hanging on a bug
                 log.exception("group commit failed unexpectedly")
                 _settle(batch, exc)
+
+
+def _retrieve(outcome: asyncio.Future[list[Delivered]]) -> None:
+    if not outcome.cancelled():
+        outcome.exception()
 
 
 def _settle(batch: list[_WriteSet], cause: BaseException | None) -> None:
