@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import os
+import signal
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from aiokafka.admin import NewTopic
@@ -18,6 +20,7 @@ from connect_shared.ids import new_id
 from connect_shared.kafka import DurableProducer, OutgoingMessage, make_admin, make_consumer
 from connect_shared.replay import state_follower
 from connect_shared.state import StateRecord, StateStore
+from tests.support.ports import DATA_DIR
 
 pytestmark = pytest.mark.integration
 
@@ -188,3 +191,41 @@ async def test_a_refused_state_write_never_reaches_the_view(
         with contextlib.suppress(asyncio.CancelledError):
             await follower
     assert await store.get("smp_refused") is None
+
+
+@contextlib.contextmanager
+def broker_stalled() -> Iterator[None]:
+    """The stack's broker frozen (SIGSTOP) for the block: requests already sent sit in its
+    socket buffers and are handled when it resumes, as after a long GC pause or a stalled
+    disk."""
+    pid = int((DATA_DIR / "run" / "kafka.pid").read_text().split()[0])
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+async def test_a_write_refused_while_the_broker_stalls_never_lands_after_it_resumes(
+    infra_settings: InfraSettings,
+    short_producer: DurableProducer,
+    scratch_topic: str,
+    events_topic: str,
+) -> None:
+    await short_producer.send(OutgoingMessage(scratch_topic, "k", b"warm-up"))  # partitions known
+    with broker_stalled(), pytest.raises(Unavailable):
+        await short_producer.send_all(
+            [
+                OutgoingMessage(scratch_topic, "k", b"stalled-state"),
+                OutgoingMessage(events_topic, "k", b"stalled-event"),
+            ]
+        )
+    # The broker now handles what was sent during the stall; none of it may become visible.
+    await short_producer.send_all(
+        [
+            OutgoingMessage(scratch_topic, "k", b"marker"),
+            OutgoingMessage(events_topic, "k", b"marker"),
+        ]
+    )
+    assert b"stalled-state" not in await committed_values(infra_settings, scratch_topic, b"marker")
+    assert b"stalled-event" not in await committed_values(infra_settings, events_topic, b"marker")
