@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from connect_shared.auth import Principal
+from connect_shared.errors import Conflict
 from connect_shared.http import idempotency
 from connect_shared.http.idempotency import RUNNING_LEASE_SECONDS, idempotency_keys
 from connect_shared.http.keys import PRINCIPAL_KEY
@@ -32,6 +33,7 @@ class Calls:
         self.started = asyncio.Event()
         self.die = asyncio.Event()
         self.ended = asyncio.Event()
+        self.refuse: Conflict | None = None
 
 
 @web.middleware
@@ -47,6 +49,8 @@ async def client(scratch_redis: Redis) -> AsyncIterator[tuple[TestClient[Any, An
     async def create(request: web.Request) -> web.Response:
         calls.count += 1
         calls.started.set()
+        if calls.refuse is not None:
+            raise calls.refuse
         if calls.hang:
             try:
                 await calls.die.wait()
@@ -180,3 +184,31 @@ async def _eventually(call: Callable[[], Any], status: int) -> Any:
                 return response
             assert response.status == 409
             await asyncio.sleep(0.25)
+
+
+def busy() -> Conflict:
+    refusal = Conflict("Another request is changing this thing; retry.")
+    refusal.transient = True
+    return refusal
+
+
+async def test_a_refusal_owed_to_work_in_progress_is_not_replayed(
+    client: tuple[TestClient[Any, Any], Calls],
+) -> None:
+    test_client, calls = client
+    calls.refuse = busy()
+    assert (await post(test_client, "k-busy", '{"a": 1}')).status == 409
+    calls.refuse = None
+    retried = await post(test_client, "k-busy", '{"a": 1}')
+    assert retried.status == 201
+    assert retried.headers.get("Idempotent-Replayed") is None
+
+
+async def test_a_final_refusal_is_replayed(client: tuple[TestClient[Any, Any], Calls]) -> None:
+    test_client, calls = client
+    calls.refuse = Conflict("The thing is in the wrong state.")
+    assert (await post(test_client, "k-final", '{"a": 1}')).status == 409
+    calls.refuse = None
+    again = await post(test_client, "k-final", '{"a": 1}')
+    assert again.status == 409
+    assert again.headers["Idempotent-Replayed"] == "true"

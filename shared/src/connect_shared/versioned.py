@@ -77,6 +77,7 @@ class LostRace(Conflict):
         else:
             details = f"The {noun} changed while this request was handled; read it again."
         super().__init__(details, meta={"status": status})
+        self.transient = busy  # the other change ends (or its lease does): a retry may win
 
 
 class VersionedWriter:

@@ -59,6 +59,8 @@ class RedeemService:
                 "The share token is not redeemable (it was redeemed, is being redeemed, "
                 "expired or failed).",
                 status=token.status,
+                # Still `created`: another redeem (or the expiry) holds the claim right now.
+                transient=token.status == "created",
             )
         pending = start_redemption(token, command, now)
         request = RedemptionRequest(

@@ -1,7 +1,9 @@
 """``Idempotency-Key`` on every POST: the first answer (status, body and headers, ``Location``
 included) is kept 24 hours and replayed for a repeat; the same key with different parameters is
 409. Parameters are compared as parsed JSON, so a repeat whose body differs only in member order
-or whitespace is the same request.
+or whitespace is the same request. An answer owed to work in progress elsewhere (an error marked
+``transient``: the token is being redeemed, the record is being changed) is not kept: a repeat
+runs again and may succeed once that work ended.
 
 The slot is a lease while the first request runs (:mod:`connect_shared.leases`): the handler's
 process renews it, so a repeat meanwhile is 409 "in progress"; a process that dies stops
@@ -101,16 +103,18 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     lease = Lease(redis, slot, jsonutil.dumps(running).decode(), RUNNING_LEASE_SECONDS)
     if not await lease.acquire():
         return _replay(await redis.get(slot), fingerprint, slot, sealer)
+    transient = False
     try:
         async with lease.kept():
             response = await handler(request)
     except ApiError as error:
         response = json_response(error.document(), status=error.status, headers=error.headers)
+        transient = error.transient
     except BaseException:
         await lease.release()
         raise
     try:
-        await _keep_answer(request, response, lease, fingerprint, sealer)
+        await _keep_answer(request, response, lease, fingerprint, sealer, transient=transient)
     except BaseException:
         await lease.release()  # a repeat runs the request again rather than wait 24 hours
         raise
@@ -123,11 +127,14 @@ async def _keep_answer(
     lease: Lease,
     fingerprint: str,
     sealer: ReplaySealer | None,
+    *,
+    transient: bool,
 ) -> None:
     """Swap the running slot for the answer, or free it when the answer is not replayed."""
     unsealable = sealer is None and request.get(_HOLDS_SECRET, False)
     if (
-        response.status >= 500
+        transient
+        or response.status >= 500
         or response.status in _NOT_STORED
         or not isinstance(response, web.Response)
         or unsealable
