@@ -73,7 +73,8 @@ class RedeemService:
             requested_at_ms=epoch_ms(now),
         )
         try:
-            await self._store.redemption_requested(pending, request)
+            async with self._guard.kept(token_id, claimant):
+                await self._store.redemption_requested(pending, request)
         except BaseException:
             # Nothing was acknowledged together: the token stays redeemable.
             await self._guard.release(token_id, claimant)

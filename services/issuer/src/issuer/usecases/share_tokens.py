@@ -124,7 +124,8 @@ class ShareTokenUseCases:
         done = rules.expired(token, now)
         events = [(token.id, event) for event in rules.expired_events(done, now)]
         try:
-            await self._store.put(share_token_state(done), events=events)
+            async with self._guard.kept(token.id, claimant):
+                await self._store.put(share_token_state(done), events=events)
         except BaseException:
             await self._guard.release(token.id, claimant)
             raise
