@@ -3,7 +3,8 @@ contract tests hold it to what ``connect_shared.token_guard.TokenGuard`` does ov
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from connect_shared.claims import ClaimResult
 from connect_shared.records import ShareTokenRecord
@@ -28,6 +29,11 @@ class FakeClaims:
             return ClaimResult.NOT_CREATED
         self.holders[token_id] = claimant
         return ClaimResult.WON
+
+    @contextlib.asynccontextmanager
+    async def kept(self, token_id: str, claimant: str) -> AsyncIterator[None]:
+        # In memory a claim never lapses, so keeping it is only the block itself.
+        yield
 
     async def release(self, token_id: str, claimant: str) -> None:
         if self.holders.get(token_id) == claimant:

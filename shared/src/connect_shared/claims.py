@@ -3,6 +3,7 @@ from the Redis guard so that use cases can read it without loading an I/O client
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from enum import IntEnum
 from typing import Protocol
 
@@ -22,6 +23,11 @@ class TokenClaims(Protocol):
 
     async def claim(self, token_id: str, claimant: str, now_ms: int) -> ClaimResult:
         """Try to take ``token_id`` out of ``created`` for ``claimant``."""
+        ...
+
+    def kept(self, token_id: str, claimant: str) -> AbstractAsyncContextManager[None]:
+        """Renew ``claimant``'s claim while the block runs (the winner's durable write), so a
+        winner that dies lets the claim lapse instead of holding it for good."""
         ...
 
     async def release(self, token_id: str, claimant: str) -> None:

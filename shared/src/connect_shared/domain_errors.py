@@ -13,7 +13,11 @@ from typing import Any
 
 class DomainError(Exception):
     """A refusal by a rule: ``details`` is the sentence the client reads, ``meta`` the facts
-    (e.g. the current ``status``) that go with it."""
+    (e.g. the current ``status``) that go with it. ``transient``: the refusal is owed to work
+    in progress elsewhere (another request holds the thing), so the same request may succeed
+    later; such an answer is not kept for ``Idempotency-Key`` replays."""
+
+    transient = False
 
     def __init__(self, details: str, *, meta: dict[str, Any] | None = None) -> None:
         super().__init__(details)
@@ -35,10 +39,16 @@ class WrongState(DomainError):
     (when ``status`` is given)."""
 
     def __init__(
-        self, details: str, *, status: str | None = None, meta: dict[str, Any] | None = None
+        self,
+        details: str,
+        *,
+        status: str | None = None,
+        meta: dict[str, Any] | None = None,
+        transient: bool = False,
     ) -> None:
         facts = {"status": status} if status is not None else {}
         super().__init__(details, meta={**facts, **(meta or {})})
+        self.transient = transient
 
 
 class InvalidValue(DomainError):

@@ -1,18 +1,22 @@
 """The single-use guard: a share token leaves ``created`` exactly once (redeem or expire).
 
 A Lua script checks the token's status in the Redis view and takes a claim key with SET NX in
-one atomic step, so two concurrent claimers can never both win. The claim expires on its own:
-by then the winner has written the new status durably, or failed and released it.
+one atomic step, so two concurrent claimers can never both win. The claim is a lease
+(:mod:`connect_shared.leases`): the winner keeps it with :meth:`TokenGuard.kept` while it writes
+the new status, and a winner that dies stops renewing it, so the token is claimable again within
+``CLAIM_SECONDS`` (the write never happened: a pending or expired token is not ``created``).
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
 from redis.exceptions import LockNotOwnedError
 
 from connect_shared.claims import ClaimResult
+from connect_shared.leases import Lease
 from connect_shared.state import record_key
 
 _CLAIM_SCRIPT = """
@@ -25,7 +29,7 @@ if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[3]) then return 1 end
 return 0
 """
 
-CLAIM_SECONDS = 120
+CLAIM_SECONDS = 30
 __all__ = ["CLAIM_SECONDS", "ClaimResult", "TokenGuard"]
 
 
@@ -47,6 +51,12 @@ class TokenGuard:
             args=[claimant, now_ms, CLAIM_SECONDS],
         )
         return ClaimResult(int(result))
+
+    @contextlib.asynccontextmanager
+    async def kept(self, token_id: str, claimant: str) -> AsyncIterator[None]:
+        """Renew ``claimant``'s claim while the block runs (the winner's durable write)."""
+        async with Lease(self._redis, _claim_key(token_id), claimant, CLAIM_SECONDS).kept():
+            yield
 
     async def release(self, token_id: str, claimant: str) -> None:
         """Give a claim back (the durable write failed), if it is still ours."""

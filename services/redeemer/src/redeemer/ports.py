@@ -8,6 +8,7 @@ runs one contract against both.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -17,7 +18,7 @@ from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObj
 from connect_shared.redemptions import RedemptionRequest
 from redeemer.domain.outcome import Outcome
 
-__all__ = ["RedemptionRecords", "RedemptionRequests", "TokenClaims"]
+__all__ = ["PendingRecords", "RedemptionRecords", "RedemptionRequests", "TokenClaims"]
 
 
 class RedemptionRequests(Protocol):
@@ -59,6 +60,11 @@ class RedemptionRecords(Protocol):
         """Source objects in order (None where missing)."""
         ...
 
+    def finishing(self, token_id: str) -> AbstractAsyncContextManager[bool]:
+        """The token's finishing lease, shared with the reaper: yields whether it was taken
+        (one finisher at a time), renewed while the block runs."""
+        ...
+
     async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:
         """When the first attempt at this redemption began, and whether this is a retry."""
         ...
@@ -72,4 +78,27 @@ class RedemptionRecords(Protocol):
 
     async def announce(self, token: ShareTokenRecord, events: list[Event]) -> None:
         """A finished redemption's events are out, each id once."""
+        ...
+
+
+class PendingRecords(Protocol):
+    """What the reaper reads and writes: overdue ``pending`` tokens, failed under the same
+    finishing lease the worker holds."""
+
+    async def overdue_pending(self, pending_before_ms: int, limit: int) -> list[str]:
+        """Ids of tokens pending since before ``pending_before_ms``, oldest first."""
+        ...
+
+    async def token(self, token_id: str) -> ShareTokenRecord | None:
+        """A share token, or None."""
+        ...
+
+    def finishing(self, token_id: str) -> AbstractAsyncContextManager[bool]:
+        """The token's finishing lease (see :class:`RedemptionRecords`)."""
+        ...
+
+    async def redemption_finished(
+        self, outcome: Outcome, events: list[Event], *, retried: bool
+    ) -> None:
+        """The failed token and its events durable together."""
         ...

@@ -63,7 +63,9 @@ class ErrorTable:
         pointer = None
         if isinstance(error, InvalidValue) and error.field is not None:
             pointer = attribute_pointer(error.field)
-        return api_class(error.details, pointer=pointer, meta=dict(error.meta) or None)
+        api = api_class(error.details, pointer=pointer, meta=dict(error.meta) or None)
+        api.transient = error.transient
+        return api
 
 
 def error_table(extra: Mapping[type[DomainError], ErrorClass] | None = None) -> ErrorTable:

@@ -62,7 +62,8 @@ class ExpirySweeper:
             claim = await self._guard.claim(token.id, self._claimant, token.expires_at_ms - 1)
             if claim is not ClaimResult.WON:
                 return 0  # another replica or a redemption has it
-            return await self._write(token, release_on_failure=True)
+            async with self._guard.kept(token.id, self._claimant):
+                return await self._write(token, release_on_failure=True)
         if token.status == "expired":
             return await self._write(token, release_on_failure=False)
         return 0  # pending / redeemed / failed: the redeemer's write drops the entry

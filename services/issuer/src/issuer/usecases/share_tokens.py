@@ -110,19 +110,22 @@ class ShareTokenUseCases:
         claim = await self._guard.claim(token.id, claimant, epoch_ms(now))
         if claim is not ClaimResult.WON:
             status = effective_status(token, epoch_ms(now))
+            claimed_elsewhere = claim is not ClaimResult.EXPIRED and status == "created"
             if claim is ClaimResult.EXPIRED:
                 status = "expired"
-            elif status == "created":  # a redemption holds the claim and is writing `pending`
+            elif claimed_elsewhere:  # a redemption holds the claim and is writing `pending`
                 status = "pending"
             raise WrongState(
                 f"The share token is {status}; only a created token can be expired.",
                 status=status,
+                transient=claimed_elsewhere,
             )
         token = await self._store.share_token(token.id) or token  # fresh, now that it is ours
         done = rules.expired(token, now)
         events = [(token.id, event) for event in rules.expired_events(done, now)]
         try:
-            await self._store.put(share_token_state(done), events=events)
+            async with self._guard.kept(token.id, claimant):
+                await self._store.put(share_token_state(done), events=events)
         except BaseException:
             await self._guard.release(token.id, claimant)
             raise

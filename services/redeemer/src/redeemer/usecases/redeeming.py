@@ -59,6 +59,8 @@ class RedeemService:
                 "The share token is not redeemable (it was redeemed, is being redeemed, "
                 "expired or failed).",
                 status=token.status,
+                # Still `created`: another redeem (or the expiry) holds the claim right now.
+                transient=token.status == "created",
             )
         pending = start_redemption(token, command, now)
         request = RedemptionRequest(
@@ -71,7 +73,8 @@ class RedeemService:
             requested_at_ms=epoch_ms(now),
         )
         try:
-            await self._store.submit(pending, request)
+            async with self._guard.kept(token_id, claimant):
+                await self._store.submit(pending, request)
         except BaseException:
             # Nothing was acknowledged together: the token stays redeemable.
             await self._guard.release(token_id, claimant)
