@@ -30,12 +30,32 @@ def effective_status(token: ShareTokenRecord, now_ms: int) -> str:
     return token.status
 
 
+CREATOR_TYPES = {"api_": "api-key", "wfl_": "workflow", "user_": "user"}
+
+
+def creator_relationship(creator_id: str | None) -> dict[str, Any] | None:
+    """``{"data": {"type": "api-key", "id": "api_..."}}`` for whoever created an object (the
+    type follows the id's prefix); None when the record predates creators."""
+    if creator_id is None:
+        return None
+    prefix = creator_id.split("_", 1)[0] + "_"
+    return relationship(CREATOR_TYPES.get(prefix, "api-key"), creator_id)
+
+
+def _expired_at(token: ShareTokenRecord, status: str) -> str | None:
+    # A token past expires-at reads expired before the sweeper records when it expired.
+    if token.expired_at is None and status == "expired" and token.status == "created":
+        return token.expires_at
+    return token.expired_at
+
+
 def share_token_resource(
     token: ShareTokenRecord, viewer_org_id: str, now_ms: int
 ) -> dict[str, Any]:
     """The share-token resource object as ``viewer_org_id`` sees it."""
+    status = effective_status(token, now_ms)
     attributes = {
-        "status": effective_status(token, now_ms),
+        "status": status,
         "direction": token_direction(token, viewer_org_id),
         "created-at": token.created_at,
         "updated-at": token.updated_at,
@@ -48,12 +68,16 @@ def share_token_resource(
         "connection-id": token.connection_id,
         "source-organization-id": token.source_organization_id,
         "destination-organization-id": token.destination_organization_id,
+        "expired-at": _expired_at(token, status),
     }
     relationships = {
         "connection": relationship(CONNECTION_TYPE, token.connection_id),
         "source": relationship(token.source_type, token.source_id),
         "destination": relationship(token.destination_type, token.destination_id),
     }
+    creator = creator_relationship(token.creator_id)
+    if creator is not None:
+        relationships["creator"] = creator
     return resource(SHARE_TOKEN_TYPE, token.id, attributes, relationships)
 
 
@@ -67,7 +91,9 @@ def connection_resource(connection: ConnectionRecord) -> dict[str, Any]:
         "created-at": connection.created_at,
         "updated-at": connection.updated_at,
     }
-    return resource(CONNECTION_TYPE, connection.id, attributes)
+    creator = creator_relationship(connection.creator_id)
+    relationships = {"creator": creator} if creator is not None else None
+    return resource(CONNECTION_TYPE, connection.id, attributes, relationships)
 
 
 def source_object_resource(obj: SourceObjectRecord) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from aiohttp import web
 from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
 from connect_shared.web.pages import mount_dashboard
-from issuer.adapters.http import connections, openapi, share_tokens, source_objects
+from issuer.adapters.http import connections, includes, openapi, share_tokens, source_objects
 from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.adapters.workers import consume_source_events, sweep_expired_tokens
 from issuer.bootstrap import issuer_context
@@ -27,6 +27,7 @@ def create_app(settings: IssuerSettings) -> web.Application:
     connections.add_routes(app)
     source_objects.add_routes(app)
     share_tokens.add_routes(app)
+    includes.register(app)
     openapi.add_routes(app)
     workflows_http.add_routes(app)
     mount_dashboard(app, create_dashboard(settings))
