@@ -42,20 +42,12 @@ def creator_relationship(creator_id: str | None) -> dict[str, Any] | None:
     return relationship(CREATOR_TYPES.get(prefix, "api-key"), creator_id)
 
 
-def _expired_at(token: ShareTokenRecord, status: str) -> str | None:
-    # A token past expires-at reads expired before the sweeper records when it expired.
-    if token.expired_at is None and status == "expired" and token.status == "created":
-        return token.expires_at
-    return token.expired_at
-
-
 def share_token_resource(
     token: ShareTokenRecord, viewer_org_id: str, now_ms: int
 ) -> dict[str, Any]:
     """The share-token resource object as ``viewer_org_id`` sees it."""
-    status = effective_status(token, now_ms)
     attributes = {
-        "status": status,
+        "status": effective_status(token, now_ms),
         "direction": token_direction(token, viewer_org_id),
         "created-at": token.created_at,
         "updated-at": token.updated_at,
@@ -68,7 +60,6 @@ def share_token_resource(
         "connection-id": token.connection_id,
         "source-organization-id": token.source_organization_id,
         "destination-organization-id": token.destination_organization_id,
-        "expired-at": _expired_at(token, status),
     }
     relationships = {
         "connection": relationship(CONNECTION_TYPE, token.connection_id),

@@ -102,6 +102,14 @@ async def persona_compat(request: web.Request, handler: Handler) -> web.StreamRe
     return await _render(request, inner, response, version, kept, includes)
 
 
+def api_version_of(request: web.Request) -> str | None:
+    """The Persona API version an authenticated request speaks: its ``Persona-Version``
+    header, else its organization's default (None: the Connect contract)."""
+    version = requested_version(request.headers)
+    admission = request.get(ADMISSION_KEY)
+    return version or (admission.api_version if admission is not None else None)
+
+
 def _persona_mode(version: str | None, request: web.Request) -> bool:
     admission = request.get(ADMISSION_KEY)
     default = admission.api_version if admission is not None else None

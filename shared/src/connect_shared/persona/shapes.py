@@ -90,6 +90,18 @@ def source_data(
     }
 
 
+def expired_at(attributes: dict[str, Any]) -> str | None:
+    """When an ``expired`` token expired. A created token changes only by expiring, so a later
+    ``updated-at`` is when the source expired it or the sweeper noticed (no later than
+    ``expires-at``); an unchanged one expired at ``expires-at``."""
+    if attributes.get("status") != "expired":
+        return None
+    expires, updated = attributes.get("expires-at"), attributes.get("updated-at")
+    if isinstance(updated, str) and updated > str(attributes.get("created-at")):
+        return min(updated, expires) if isinstance(expires, str) else updated
+    return expires if isinstance(expires, str) else None
+
+
 def share_token(res: dict[str, Any]) -> Shape:
     """A share token as Persona's ``connect-share-token`` schema declares it."""
     attributes = dict(res.get("attributes", {}))
@@ -98,6 +110,7 @@ def share_token(res: dict[str, Any]) -> Shape:
     destination = _identifier(relationships.get("destination"))
     attributes["source-id"] = source["id"] if source else None
     attributes["destination-id"] = destination["id"] if destination else None
+    attributes["expired-at"] = expired_at(attributes)
     peeked = attributes.pop("source-data", None)
     kept, extra = _split(attributes, SHARE_TOKEN_ATTRIBUTES)
     if kept.get("source-id") is None:

@@ -8,17 +8,19 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from connect_shared.clock import iso, utcnow
-from connect_shared.errors import NotFound, Unprocessable, attribute_pointer
+from connect_shared.errors import Conflict, NotFound, Unprocessable, attribute_pointer
 from connect_shared.http.idempotency import holds_secret
 from connect_shared.http.keys import principal
 from connect_shared.http.query import query_parameters
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import document, parse_attributes
+from connect_shared.persona.middleware import api_version_of
 from connect_shared.state import Versioned
 from notifier.adapters.guard import registration_refusal
 from notifier.adapters.http.requests import RotateMeta, WebhookCreate, WebhookUpdate
 from notifier.adapters.views import webhook_resource
+from notifier.adapters.webhook_settings import described
 from notifier.bootstrap import NOTIFIER, Notifier
 from notifier.domain.webhooks import WebhookRecord, new_webhook, rotate_secret, set_status
 
@@ -67,6 +69,8 @@ async def create_webhook(request: web.Request) -> web.Response:
     await _check_url(notifier, body.url)
     org_id = principal(request).organization_id
     webhook = new_webhook(org_id, body.url, body.enabled_events, body.signature_format, utcnow())
+    # Persona's rule: a webhook speaks the API version of the request that made it.
+    webhook = described(webhook, body, default_version=api_version_of(request))
     if body.status == "disabled":
         webhook = set_status(webhook, "disabled", utcnow())
     await _reserve_room(notifier, org_id, webhook.id)
@@ -87,7 +91,9 @@ async def list_webhooks(request: web.Request) -> web.Response:
     query_parameters(request.query, ())
     org_id = principal(request).organization_id
     webhooks = await _notifier(request).webhooks.list_for(org_id)
-    return json_response(document([webhook_resource(w) for w in webhooks]))
+    # The list is whole: one page, so both links are null.
+    links = {"prev": None, "next": None}
+    return json_response(document([webhook_resource(w) for w in webhooks], links=links))
 
 
 async def get_webhook(request: web.Request) -> web.Response:
@@ -111,6 +117,9 @@ async def update_webhook(request: web.Request) -> web.Response:
     if body.enabled_events is not None:
         changes["enabled_events"] = tuple(dict.fromkeys(body.enabled_events))
     updated = webhook.model_copy(update=changes) if changes else webhook
+    updated = described(updated, body)
+    if body.status == "enabled" and webhook.archived:
+        raise Conflict("An archived webhook cannot be enabled.", meta={"status": "archived"})
     if body.status is not None and body.status != webhook.status:
         updated = set_status(updated, body.status, now)
     if updated != webhook:
