@@ -49,7 +49,8 @@ TOPICS: tuple[TopicSpec, ...] = (
         {"retention.ms": str(7 * DAY_MS), "message.timestamp.type": "LogAppendTime"},
     ),
     TopicSpec("connect.source-events.dlq", 1, {"retention.ms": str(30 * DAY_MS)}),
-    TopicSpec("connect.events", 6, {"retention.ms": str(7 * DAY_MS)}),
+    # 31 days: the notifier's events view (GET /api/v1/events) keeps 30 and is rebuilt from it.
+    TopicSpec("connect.events", 6, {"retention.ms": str(31 * DAY_MS)}),
     # The entity log every service writes; Redis views are rebuilt from it, so the
     # latest record per key must be kept forever: compaction, never time retention.
     TopicSpec("connect.state", 6, {"cleanup.policy": "compact"}),

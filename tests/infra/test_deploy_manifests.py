@@ -86,6 +86,8 @@ def test_ingress_routes_match_gateway() -> None:
         "/api/v1/connect/share-tokens/[^/]+/redeem$": "connect-redeemer",
         "/.well-known/": "connect-redeemer",
         "/api/v1/webhooks": "connect-notifier",
+        "/api/v1/events": "connect-notifier",
+        "/docs": "connect-issuer",
         "/api/v1/workflows": "connect-issuer",
         "/api/v1/": "connect-issuer",
         "/dashboard/share-tokens/[^/]+/redeem$": "connect-redeemer",

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.issuer.helpers import Pair, attrs
+from tests.support.ports import GATEWAY_URL
 
 pytestmark = pytest.mark.e2e
 
@@ -63,6 +64,25 @@ async def test_openapi_document_is_public_and_describes_the_issuer_routes(client
     request_schema = reply.body["components"]["schemas"]["CreateShareToken"]
     assert request_schema["properties"]["expires-in-seconds"]["maximum"] == 1_814_400
     assert request_schema["additionalProperties"] is False
+    # One document for every service's routes.
+    assert "/api/v1/connect/share-tokens/{id}/redeem" in paths
+    assert "/api/v1/webhooks/{id}/rotate-secret" in paths
+    assert "/api/v1/events" in paths
+
+
+async def test_the_api_reference_page_is_public_html_rendered_from_the_document(
+    http: Any,
+) -> None:
+    async with http.get(f"{GATEWAY_URL}/docs") as reply:
+        assert reply.status == 200
+        assert reply.content_type == "text/html"
+        page = await reply.text()
+    assert "POST</span> <code>/api/v1/connect/share-tokens</code>" in page
+    assert "/api/v1/events/{id}" in page
+    assert "CreateShareToken" in page
+    # Self-contained: nothing is loaded from another origin.
+    assert "<script" not in page
+    assert "https://" not in page.replace("https://example.com", "")
 
 
 async def test_post_with_idempotency_key_on_connections_replays(pair: Pair, new_org: Any) -> None:

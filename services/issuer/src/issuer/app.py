@@ -6,8 +6,9 @@ from aiohttp import web
 
 from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
+from connect_shared.openapi import serving as openapi
 from connect_shared.web.pages import mount_dashboard
-from issuer.adapters.http import connections, includes, openapi, share_tokens, source_objects
+from issuer.adapters.http import connections, includes, share_tokens, source_objects
 from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.adapters.workers import consume_source_events, sweep_expired_tokens
 from issuer.bootstrap import issuer_context

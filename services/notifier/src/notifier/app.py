@@ -8,11 +8,12 @@ from connect_shared.http.app import create_base_app
 from connect_shared.http.idempotency import REPLAY_SEALER
 from connect_shared.secret_box import REPLAY_PURPOSE, SecretBox, decode_key
 from connect_shared.web.pages import mount_dashboard
-from notifier.adapters import api_deliveries, api_webhooks, webhook_actions
+from notifier.adapters import api_deliveries, api_events, api_webhooks, webhook_actions
 from notifier.adapters.http.errors import NOTIFIER_ERRORS
 from notifier.bootstrap import notifier_context
 from notifier.config import NotifierSettings
 from notifier.dashboard import create_dashboard
+from notifier.events_bootstrap import events_context
 
 
 def create_app(settings: NotifierSettings) -> web.Application:
@@ -26,5 +27,7 @@ def create_app(settings: NotifierSettings) -> web.Application:
     api_webhooks.add_routes(app)
     webhook_actions.add_routes(app)
     api_deliveries.add_routes(app)
+    app.cleanup_ctx.append(events_context(settings))
+    api_events.add_routes(app)
     mount_dashboard(app, create_dashboard(settings))
     return app

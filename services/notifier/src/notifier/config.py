@@ -79,6 +79,17 @@ class NotifierSettings(ServiceSettings, DashboardSettings):
     event_retention_seconds: int = Field(
         30 * 24 * 3600, ge=3600, description="How long event bodies are kept for resends."
     )
+    events_view_retention_seconds: int = Field(
+        30 * 24 * 3600,
+        ge=30 * 24 * 3600,
+        description="How long GET /api/v1/events keeps an event (contract 2.6: at least 30 "
+        "days; connect.events must retain at least as long for a rebuild to restore them).",
+    )
+    events_view_group: str = Field(
+        "notifier-events-view",
+        min_length=1,
+        description="Consumer group feeding the events view from connect.events.",
+    )
     max_webhooks_per_organization: int = Field(
         100, ge=1, le=100_000, description="Webhooks one organization may have; more is 422."
     )

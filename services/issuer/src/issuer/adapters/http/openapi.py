@@ -1,184 +1,137 @@
-"""The issuer's OpenAPI 3.1 document at ``/api/v1/openapi.json`` (public), generated from the
-same pydantic models that validate requests (:mod:`.requests`) and describe answers
-(:mod:`.schemas`)."""
+"""The issuer's routes in the one OpenAPI document (contract 2.6), generated from the same
+pydantic models that validate requests (:mod:`.requests`, :mod:`.workflow_requests`) and
+describe answers (:mod:`.schemas`). ``deploy/openapi.py`` composes this part with the
+redeemer's and the notifier's; :mod:`connect_shared.openapi.serving` serves the result."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from aiohttp import web
 from pydantic import BaseModel
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from connect_shared.http.responses import json_response
+from connect_shared.openapi.builders import (
+    ID_PARAM,
+    PAGE_PARAMS,
+    ApiPart,
+    body,
+    enum,
+    operation,
+    param,
+    prefixed_id,
+)
 from issuer.adapters.http import requests as req
 from issuer.adapters.http import schemas as res
+from issuer.adapters.http import workflow_requests as wreq
 from issuer.domain.source_objects import COLLECTIONS
 
-PATH = "/api/v1/openapi.json"
-REF = "#/components/schemas/{model}"
-ERRORS = {
-    "400": "Malformed JSON, wrong document shape, unknown attribute, or an unknown, repeated or "
-    "malformed query parameter (meta.parameter names it).",
-    "401": "Missing, unknown or revoked API key.",
-    "403": "The key's organization may not do this.",
-    "404": "No such object, or not visible to the caller's organization.",
-    "409": "State conflict, or Idempotency-Key reused with other parameters.",
-    "413": "Body over 1 MiB.",
-    "422": "Well-formed but invalid (pointer names the attribute).",
-    "429": "Over the API key's rate budget; Retry-After says when to retry.",
-    "503": "A dependency is down or state is being rebuilt; nothing was written.",
-}
-REQUEST_MODELS: tuple[type[BaseModel], ...] = (
-    req.CreateConnection,
-    req.UpdateConnection,
-    req.CreateShareToken,
-    req.CreateSourceObject,
-    req.CreateInquiry,
-    req.CreateVerification,
-    req.NoAttributes,
-)
-RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
-    res.ShareTokenDocument,
-    res.ShareTokenList,
-    res.ConnectionDocument,
-    res.ConnectionList,
-    res.SourceObjectDocument,
-    res.SourceObjectList,
-    res.ErrorDocument,
-)
+WRITE_ERRORS = ("403", "404", "409", "413", "422")
+CONNECTIONS, TOKENS, OBJECTS, WORKFLOWS = "Connections", "Share tokens", "Objects", "Workflows"
 
-
-def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": REF.format(model=model.__name__)}
-
-
-def _body(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
-    data = {
-        "type": "object",
-        "properties": {
-            "type": {"type": "string"},
-            "id": {"type": "string"},
-            "attributes": _ref(model),
-        },
-        "additionalProperties": False,
-    }
-    if required:
-        data["required"] = ["attributes"]
-    schema = {
-        "type": "object",
-        "properties": {"data": data, "meta": {"type": "object"}},
-        "additionalProperties": False,
-    }
-    if required:
-        schema["required"] = ["data"]
-    return {"required": required, "content": {"application/json": {"schema": schema}}}
-
-
-def _param(name: str, schema: dict[str, Any], where: str = "query") -> dict[str, Any]:
-    return {"name": name, "in": where, "required": where == "path", "schema": schema}
-
-
-# Cursors are item ids (contract section 2.3); any other parameter of a list is a 400.
-CURSOR = {"type": "string", "pattern": "^[a-z]{1,10}_[A-Za-z0-9]{1,100}$"}
-PAGE_PARAMS = [
-    _param("page[size]", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}),
-    _param("page[after]", CURSOR),
-    _param("page[before]", CURSOR),
-]
-ID_PARAM = _param("id", {"type": "string", "minLength": 1}, "path")
-
-
-def _operation(
-    summary: str,
-    ok: str,
-    answer: type[BaseModel],
-    errors: tuple[str, ...],
-    *,
-    body: dict[str, Any] | None = None,
-    parameters: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    responses: dict[str, Any] = {
-        ok: {"description": summary, "content": {"application/json": {"schema": _ref(answer)}}}
-    }
-    for code in ("400", "401", *errors, "429", "503"):
-        responses[code] = {
-            "description": ERRORS[code],
-            "content": {"application/json": {"schema": _ref(res.ErrorDocument)}},
+CONNECTION_EXAMPLE = {"data": {"attributes": {"destination-organization-id": "org_2xY9dQ7LbMn"}}}
+TOKEN_EXAMPLE = {
+    "data": {
+        "attributes": {
+            "connection-id": "cxn_4hT8sKq2WzRv",
+            "source-id": "inq_7Gd3pLm9XcVb",
+            "expires-in-seconds": 86400,
         }
-    operation: dict[str, Any] = {"summary": summary, "responses": responses}
-    if body is not None:
-        operation["requestBody"] = body
-    if parameters:
-        operation["parameters"] = parameters
-    return operation
+    }
+}
+WORKFLOW_EXAMPLE = {
+    "data": {
+        "attributes": {
+            "name": "share on completion",
+            "enabled": True,
+            "trigger": {"event": "inquiry.completed", "filter": {"status": "completed"}},
+            "action": {
+                "type": "create-share-token",
+                "connection-id": "cxn_4hT8sKq2WzRv",
+                "expires-in-seconds": 3600,
+            },
+        }
+    }
+}
 
 
-def _action(summary: str, answer: type[BaseModel]) -> dict[str, Any]:
+def _action(summary: str, answer: type[BaseModel], tag: str) -> dict[str, Any]:
     return {
         "parameters": [ID_PARAM],
-        "post": _operation(
+        "post": operation(
             summary,
             "200",
             answer,
-            ("403", "404", "409", "413", "422"),
-            body=_body(req.NoAttributes, required=False),
+            WRITE_ERRORS,
+            tag=tag,
+            request=body(req.NoAttributes, required=False),
         ),
     }
 
 
 def _collection(
-    create: str,
-    body: type[BaseModel],
-    document: type[BaseModel],
-    listing: str,
-    page: type[BaseModel],
+    tag: str,
+    create: tuple[str, type[BaseModel], type[BaseModel]],
+    listing: tuple[str, type[BaseModel]],
     filters: tuple[dict[str, Any], ...] = (),
+    example: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``POST`` (create, 201) and ``GET`` (a filtered, paged list) of one collection."""
+    summary, model, answer = create
     return {
-        "post": _operation(create, "201", document, ("409", "413", "422"), body=_body(body)),
-        "get": _operation(listing, "200", page, (), parameters=[*filters, *PAGE_PARAMS]),
+        "post": operation(
+            summary,
+            "201",
+            answer,
+            ("409", "413", "422"),
+            tag=tag,
+            request=body(model, example=example),
+        ),
+        "get": operation(
+            listing[0], "200", listing[1], (), tag=tag, parameters=[*filters, *PAGE_PARAMS]
+        ),
     }
-
-
-def _enum(*values: str) -> dict[str, Any]:
-    return {"type": "string", "enum": list(values)}
 
 
 def _connection_paths() -> dict[str, Any]:
     base = "/api/v1/connect/connections"
-    write_errors = ("403", "404", "409", "413", "422")
     return {
         base: _collection(
-            "Create a pending connection to another organization",
-            req.CreateConnection,
-            res.ConnectionDocument,
-            "List the connections the caller is a side of",
-            res.ConnectionList,
+            CONNECTIONS,
             (
-                _param("filter[status]", _enum("pending", "active", "inactive")),
-                _param(
-                    "filter[destination-organization-id]",
-                    {"type": "string", "pattern": "^org_[A-Za-z0-9]{1,100}$"},
-                ),
+                "Create a pending connection to another organization",
+                req.CreateConnection,
+                res.ConnectionDocument,
             ),
+            ("List the connections the caller is a side of", res.ConnectionList),
+            (
+                param("filter[status]", enum("pending", "active", "inactive")),
+                param("filter[destination-organization-id]", prefixed_id("org")),
+            ),
+            CONNECTION_EXAMPLE,
         ),
         base + "/{id}": {
             "parameters": [ID_PARAM],
-            "get": _operation("Retrieve a connection", "200", res.ConnectionDocument, ("404",)),
-            "patch": _operation(
+            "get": operation(
+                "Retrieve a connection", "200", res.ConnectionDocument, ("404",), tag=CONNECTIONS
+            ),
+            "patch": operation(
                 "Set the connection's sharing settings (source)",
                 "200",
                 res.ConnectionDocument,
-                write_errors,
-                body=_body(req.UpdateConnection),
+                WRITE_ERRORS,
+                tag=CONNECTIONS,
+                request=body(
+                    req.UpdateConnection,
+                    example={"data": {"attributes": {"sharing-settings": {"ssn": "none"}}}},
+                ),
             ),
         },
-        base + "/{id}/accept": _action("Accept (destination)", res.ConnectionDocument),
-        base + "/{id}/deactivate": _action("Deactivate (either side)", res.ConnectionDocument),
-        base + "/{id}/reactivate": _action("Reactivate (source)", res.ConnectionDocument),
+        base + "/{id}/accept": _action("Accept (destination)", res.ConnectionDocument, CONNECTIONS),
+        base + "/{id}/deactivate": _action(
+            "Deactivate (either side)", res.ConnectionDocument, CONNECTIONS
+        ),
+        base + "/{id}/reactivate": _action(
+            "Reactivate (source)", res.ConnectionDocument, CONNECTIONS
+        ),
     }
 
 
@@ -186,33 +139,32 @@ def _token_paths() -> dict[str, Any]:
     base = "/api/v1/connect/share-tokens"
     return {
         base: _collection(
-            "Issue a share token",
-            req.CreateShareToken,
-            res.ShareTokenDocument,
-            "List outbound and inbound share tokens",
-            res.ShareTokenList,
+            TOKENS,
+            ("Issue a share token", req.CreateShareToken, res.ShareTokenDocument),
+            ("List outbound and inbound share tokens", res.ShareTokenList),
             (
-                _param(
-                    "filter[status]", _enum("created", "pending", "redeemed", "expired", "failed")
+                param(
+                    "filter[status]", enum("created", "pending", "redeemed", "expired", "failed")
                 ),
-                _param("filter[direction]", _enum("outbound", "inbound")),
-                _param(
-                    "filter[connection-id]",
-                    {"type": "string", "pattern": "^cxn_[A-Za-z0-9]{1,100}$"},
-                ),
+                param("filter[direction]", enum("outbound", "inbound")),
+                param("filter[connection-id]", prefixed_id("cxn")),
             ),
+            TOKEN_EXAMPLE,
         ),
         base + "/{id}": {
             "parameters": [ID_PARAM],
-            "get": _operation(
+            "get": operation(
                 "Retrieve a share token (outbound or inbound view)",
                 "200",
                 res.ShareTokenDocument,
                 ("403", "404", "409"),
-                parameters=[_param("peek-source-data", _enum("true", "false"))],
+                tag=TOKENS,
+                parameters=[param("peek-source-data", enum("true", "false"))],
             ),
         },
-        base + "/{id}/expire": _action("Expire a created token (source)", res.ShareTokenDocument),
+        base + "/{id}/expire": _action(
+            "Expire a created token (source)", res.ShareTokenDocument, TOKENS
+        ),
     }
 
 
@@ -225,54 +177,103 @@ def _object_paths() -> dict[str, Any]:
     for collection in COLLECTIONS:
         base = f"/api/v1/{collection.name}"
         paths[base] = _collection(
-            f"Create a {collection.noun}",
-            models.get(collection.name, req.CreateSourceObject),
-            res.SourceObjectDocument,
-            f"List {collection.name}",
-            res.SourceObjectList,
+            OBJECTS,
+            (
+                f"Create a {collection.noun}",
+                models.get(collection.name, req.CreateSourceObject),
+                res.SourceObjectDocument,
+            ),
+            (f"List {collection.name}", res.SourceObjectList),
+            example={
+                "data": {"attributes": {"reference-id": "user-42", "fields": {"name-first": "Ada"}}}
+            },
         )
         paths[base + "/{id}"] = {
             "parameters": [ID_PARAM],
-            "get": _operation(
-                f"Retrieve a {collection.noun}", "200", res.SourceObjectDocument, ("404",)
+            "get": operation(
+                f"Retrieve a {collection.noun}",
+                "200",
+                res.SourceObjectDocument,
+                ("404",),
+                tag=OBJECTS,
             ),
         }
         paths[base + "/{id}/redact"] = _action(
-            f"Redact a {collection.noun}", res.SourceObjectDocument
+            f"Redact a {collection.noun}", res.SourceObjectDocument, OBJECTS
         )
     return paths
 
 
-def _components() -> dict[str, Any]:
-    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [
-        *((m, "validation") for m in REQUEST_MODELS),
-        *((m, "serialization") for m in RESPONSE_MODELS),
-    ]
-    _, top = models_json_schema(modes, ref_template=REF)
-    return dict(top.get("$defs", {}))
-
-
-@cache
-def openapi_document() -> dict[str, Any]:
-    """The whole document (built once per process)."""
+def _workflow_paths() -> dict[str, Any]:
+    base = "/api/v1/workflows"
     return {
-        "openapi": "3.1.0",
-        "info": {"title": "Connect issuer", "version": "1.0.0"},
-        "servers": [{"url": "/"}],
-        "security": [{"bearer": []}],
-        "paths": {**_connection_paths(), **_object_paths(), **_token_paths()},
-        "components": {
-            "schemas": _components(),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        base: _collection(
+            WORKFLOWS,
+            ("Create a workflow", wreq.CreateWorkflow, res.WorkflowDocument),
+            ("List workflows", res.WorkflowList),
+            example=WORKFLOW_EXAMPLE,
+        ),
+        base + "/{id}": {
+            "parameters": [ID_PARAM],
+            "get": operation(
+                "Retrieve a workflow", "200", res.WorkflowDocument, ("404",), tag=WORKFLOWS
+            ),
+            "patch": operation(
+                "Change a workflow (name, enabled, trigger, action)",
+                "200",
+                res.WorkflowDocument,
+                WRITE_ERRORS,
+                tag=WORKFLOWS,
+                request=body(
+                    wreq.UpdateWorkflow, example={"data": {"attributes": {"enabled": False}}}
+                ),
+            ),
+            "delete": operation("Delete a workflow", "204", None, ("404", "409"), tag=WORKFLOWS),
+        },
+        base + "/{id}/runs": {
+            "parameters": [ID_PARAM],
+            "get": operation(
+                "A workflow's runs, newest first",
+                "200",
+                res.WorkflowRunList,
+                ("404",),
+                tag=WORKFLOWS,
+                parameters=PAGE_PARAMS,
+            ),
         },
     }
 
 
-async def serve(_: web.Request) -> web.Response:
-    """``GET /api/v1/openapi.json`` (no API key needed)."""
-    return json_response(openapi_document())
-
-
-def add_routes(app: web.Application) -> None:
-    """Register the OpenAPI route."""
-    app.router.add_get(PATH, serve)
+def api_part() -> ApiPart:
+    """The issuer's contribution to the document."""
+    return ApiPart(
+        paths={
+            **_connection_paths(),
+            **_object_paths(),
+            **_token_paths(),
+            **_workflow_paths(),
+        },
+        request_models=(
+            req.CreateConnection,
+            req.UpdateConnection,
+            req.CreateShareToken,
+            req.CreateSourceObject,
+            req.CreateInquiry,
+            req.CreateVerification,
+            wreq.CreateWorkflow,
+            wreq.UpdateWorkflow,
+            req.NoAttributes,
+        ),
+        response_models=(
+            res.ShareTokenDocument,
+            res.ShareTokenList,
+            res.ConnectionDocument,
+            res.ConnectionList,
+            res.SourceObjectDocument,
+            res.SourceObjectList,
+            res.WorkflowDocument,
+            res.WorkflowList,
+            res.WorkflowRunList,
+        ),
+        tags=tuple({"name": t} for t in (CONNECTIONS, TOKENS, OBJECTS, WORKFLOWS)),
+    )

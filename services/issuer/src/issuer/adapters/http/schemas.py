@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from connect_shared.openapi.schemas import Links, Schema, ToMany, ToOne
 from connect_shared.records import (
     ConnectionStatus,
     FailureReason,
@@ -17,35 +18,7 @@ from connect_shared.records import (
     TokenStatus,
 )
 
-
-class _Schema(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class Identifier(_Schema):
-    """A resource identifier in a relationship."""
-
-    type: str
-    id: str
-
-
-class ToOne(_Schema):
-    """A to-one relationship (``data`` null when empty)."""
-
-    data: Identifier | None
-
-
-class ToMany(_Schema):
-    """A to-many relationship."""
-
-    data: list[Identifier]
-
-
-class Links(_Schema):
-    """Cursor links of a list: relative URLs, null at either end."""
-
-    prev: str | None
-    next: str | None
+_Schema = Schema
 
 
 class ShareTokenAttributes(_Schema):
@@ -165,23 +138,62 @@ class SourceObjectList(_Schema):
     links: Links
 
 
-class ErrorSource(_Schema):
-    """Where in the request the error is."""
+class WorkflowAttributes(_Schema):
+    """Attributes of a workflow: its trigger (event and filter) and its action."""
 
-    pointer: str
-
-
-class Error(_Schema):
-    """One JSON:API error."""
-
-    status: str
-    title: str
-    details: str
-    meta: dict[str, Any] | None = None
-    source: ErrorSource | None = None
+    name: str
+    enabled: bool
+    trigger: dict[str, Any]
+    action: dict[str, Any]
+    created_at: str = Field(alias="created-at")
+    updated_at: str = Field(alias="updated-at")
 
 
-class ErrorDocument(_Schema):
-    """Every 4xx/5xx answer."""
+class Workflow(_Schema):
+    """A ``workflow`` resource."""
 
-    errors: list[Error] = Field(min_length=1)
+    type: Literal["workflow"]
+    id: str = Field(pattern=r"^wfl_")
+    attributes: WorkflowAttributes
+
+
+class WorkflowDocument(_Schema):
+    """One workflow."""
+
+    data: Workflow
+
+
+class WorkflowList(_Schema):
+    """A page of workflows, newest first."""
+
+    data: list[Workflow]
+    links: Links
+
+
+class WorkflowRunAttributes(_Schema):
+    """One run: the trigger event, the action, its outcome and the object it made."""
+
+    workflow_id: str = Field(alias="workflow-id")
+    trigger_event_id: str = Field(alias="trigger-event-id")
+    trigger_event_name: str = Field(alias="trigger-event-name")
+    action: str
+    outcome: str
+    error: dict[str, Any] | None
+    object_id: str | None = Field(alias="object-id")
+    created_at: str = Field(alias="created-at")
+
+
+class WorkflowRun(_Schema):
+    """A ``workflow-run`` resource."""
+
+    type: str
+    id: str
+    attributes: WorkflowRunAttributes
+    relationships: dict[str, ToOne] | None = None
+
+
+class WorkflowRunList(_Schema):
+    """A page of a workflow's runs, newest first."""
+
+    data: list[WorkflowRun]
+    links: Links

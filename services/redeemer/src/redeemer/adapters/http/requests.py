@@ -22,7 +22,9 @@ MAX_FIELD_MAPPINGS = 200
 _POINTER = "/data/attributes/destination-id"
 
 
-class _RedeemAttributes(BaseModel):
+class RedeemAttributes(BaseModel):
+    """``data.attributes`` of a redeem: ``destination-id`` to hydrate, omitted to clone."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     destination_id: str | None = Field(None, alias="destination-id")
@@ -30,7 +32,7 @@ class _RedeemAttributes(BaseModel):
 
 def parse_redeem(attributes: dict[str, Any], meta: dict[str, Any]) -> RedeemCommand:
     """Validate the (kebab-cased) attributes and meta of a redeem body."""
-    parsed = parse_attributes(_RedeemAttributes, attributes)
+    parsed = parse_attributes(RedeemAttributes, attributes)
     destination_id = parsed.destination_id
     if destination_id is not None and not has_prefix(destination_id, *COLLECTION_BY_PREFIX):
         raise Unprocessable(
