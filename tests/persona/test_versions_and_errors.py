@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from connect_shared import jsonutil
 from tests.persona.conftest import Connected, PersonaApi
 from tests.persona.spec import VERSION, assert_connection, assert_error, assert_headers
-from tests.support.admin import admin
+from tests.support.admin import admin, run_admin
 
 pytestmark = pytest.mark.e2e
 
@@ -85,3 +86,16 @@ async def test_ratelimit_remaining_counts_down_in_both_modes(side: Any) -> None:
         assert reply.headers["RateLimit-Limit"] == "200"  # 100/s, bursts of twice that
     assert int(second.headers["RateLimit-Remaining"]) < int(first.headers["RateLimit-Remaining"])
     assert first.headers["Persona-Environment-Id"] == second.headers["Persona-Environment-Id"]
+
+
+async def test_connect_admin_cli_sets_and_clears_the_default(side: Any) -> None:
+    org = side("cli-version")
+    printed = jsonutil.loads(run_admin("org", "set-api-version", org.id, VERSION))
+    assert printed == {"id": org.id, "api-version": VERSION}
+    missing = "/connect/connections/cxn_missing00000000000000"
+    persona = await org.connect.get(missing)
+    assert "status" not in assert_error(persona.body, 404)  # Persona's 404 item
+    cleared = jsonutil.loads(run_admin("org", "set-api-version", org.id, "none"))
+    assert cleared == {"id": org.id, "api-version": None}
+    connect = await org.connect.get(missing)
+    assert connect.body["errors"][0]["status"] == "404"  # Connect's again

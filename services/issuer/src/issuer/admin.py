@@ -116,7 +116,13 @@ class Admin:
     async def list_organizations(self) -> Any:
         """``org list``."""
         return [
-            {"id": o.id, "name": o.name, "rate-limit": o.rate_limit, "created-at": o.created_at}
+            {
+                "id": o.id,
+                "name": o.name,
+                "rate-limit": o.rate_limit,
+                "api-version": o.api_version,
+                "created-at": o.created_at,
+            }
             for o in await self._orgs.organizations()
         ]
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connect_shared.clock import epoch_ms, iso
+from connect_shared.domain_errors import WrongState
 from connect_shared.ids import new_id
 from notifier.domain.signing import SignatureFormat, new_secret
 
@@ -153,7 +154,10 @@ def rotate_secret(webhook: WebhookRecord, old_expires_in: int, now: datetime) ->
 def set_status(
     webhook: WebhookRecord, status: WebhookStatus, now: datetime, reason: str | None = None
 ) -> WebhookRecord:
-    """Enable or disable; disabling records when and why."""
+    """Enable or disable; disabling records when and why. An archived webhook cannot be
+    enabled again (:class:`WrongState`, ``meta.status`` ``archived``)."""
+    if status == "enabled" and webhook.archived_at is not None:
+        raise WrongState("An archived webhook cannot be enabled.", meta={"status": "archived"})
     if status == "enabled":
         changes: dict[str, object] = {"disabled_at": None, "disabled_reason": None}
     else:
