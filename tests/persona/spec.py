@@ -11,9 +11,14 @@ from typing import Any
 VERSION = "2025-12-08"
 HEADERS = {"Persona-Version": VERSION}
 
-# components/schemas/connect-share-token.yaml
+# components/schemas/connect-share-token.yaml, with the members its list example
+# (components/examples/connect-share-token-list.yaml) shows: the caller's side and the outcome.
 SHARE_TOKEN_ATTRIBUTES = {
     "status",
+    "direction",
+    "failed-at",
+    "failure-reason",
+    "redeem-mode",
     "source-id",
     "destination-id",
     "created-at",
@@ -23,8 +28,18 @@ SHARE_TOKEN_ATTRIBUTES = {
     "expires-at",
     "expired-at",
 }
-SHARE_TOKEN_NULLABLE = {"destination-id", "pending-at", "redeemed-at", "expires-at", "expired-at"}
+SHARE_TOKEN_NULLABLE = {
+    "destination-id",
+    "pending-at",
+    "redeemed-at",
+    "expires-at",
+    "expired-at",
+    "failed-at",
+    "failure-reason",
+    "redeem-mode",
+}
 SHARE_TOKEN_DATES = {
+    "failed-at",
     "created-at",
     "updated-at",
     "pending-at",
@@ -124,7 +139,7 @@ def assert_share_token(token: dict[str, Any]) -> None:
     for name in SHARE_TOKEN_DATES & set(attributes):
         value = attributes[name]
         assert is_date_time(value) or (value is None and name in SHARE_TOKEN_NULLABLE), name
-    for name in ("source-id", "destination-id"):
+    for name in ("source-id", "destination-id", "direction", "failure-reason", "redeem-mode"):
         if name in attributes:
             assert isinstance(attributes[name], str) or (
                 attributes[name] is None and name in SHARE_TOKEN_NULLABLE

@@ -34,6 +34,8 @@ async def test_created_token_has_exactly_persona_members_and_a_creator(
     attributes = token["attributes"]
     assert set(attributes) == SHARE_TOKEN_ATTRIBUTES
     assert attributes["status"] == "created"
+    assert attributes["direction"] == "outbound"
+    assert attributes["failed-at"] is None and attributes["failure-reason"] is None
     assert attributes["source-id"] == connected.inquiry_id
     assert attributes["destination-id"] is None
     assert attributes["pending-at"] is None and attributes["redeemed-at"] is None
@@ -153,8 +155,8 @@ async def test_connect_meta_carries_connects_additions_on_request(
     )
     assert extended.status == 200
     additions = extended.body["meta"]["connect"][token_id]
-    assert additions["direction"] == "outbound"
     assert additions["connection-id"] == connected.connection_id
+    assert additions["source-organization-id"] == connected.source.id
     assert additions["destination-organization-id"] == connected.destination.id
 
 
@@ -170,3 +172,14 @@ async def test_without_the_header_the_connect_shape_stays_and_grows_a_creator(
     assert "source-id" not in attributes
     assert plain.data["relationships"]["creator"]["data"]["id"] == connected.source.key_id
     assert_headers(plain.headers, connected.source.id)
+
+
+async def test_include_in_persona_mode_answers_an_empty_included(connected: Connected) -> None:
+    token_id = (await connected.issue()).data["id"]
+    for include in ("", "connection"):
+        reply = await connected.source.persona.get(
+            f"{TOKENS}/{token_id}", params={"include": include}
+        )
+        assert reply.status == 200, reply.body
+        assert reply.body["included"] == []
+        assert_share_token(reply.data)

@@ -42,11 +42,8 @@ def test_share_token_moves_connect_members_out_and_renames_types() -> None:
     assert body["attributes"]["destination-id"] == "txn_2"
     assert body["relationships"]["source"]["data"]["type"] == "txn"
     assert "creator" not in body["relationships"]  # a token older than creators
+    assert body["attributes"]["direction"] == "inbound"
     assert set(extra) == {
-        "direction",
-        "failed-at",
-        "failure-reason",
-        "redeem-mode",
         "connection-id",
         "source-organization-id",
         "destination-organization-id",
@@ -94,7 +91,7 @@ def test_documents_drop_connect_meta_unless_asked() -> None:
     assert set(persona_document(doc, 200, connect_meta=False)) == {"data"}
     asked = persona_document(doc, 200, connect_meta=True)
     assert asked["meta"]["connect"]["document"] == {"note": 1}
-    assert asked["meta"]["connect"]["cnst_1"]["direction"] == "inbound"
+    assert asked["meta"]["connect"]["cnst_1"]["connection-id"] == "cxn_1"
 
 
 def test_relink_encodes_brackets_and_keeps_document_parameters() -> None:

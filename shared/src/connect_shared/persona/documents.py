@@ -10,12 +10,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from connect_shared.persona.errors import persona_errors
 from connect_shared.persona.shapes import resource
 
+# Single-object answers whose Persona schema has an (always empty) ``included``.
+_EMPTY_INCLUDED_TYPES = frozenset({"connect/share-token", "webhook", "event"})
 
-def persona_document(doc: dict[str, Any], status: int, *, connect_meta: bool) -> dict[str, Any]:
-    """``doc`` in Persona's shapes. Persona's documents hold only ``data`` and ``links`` (and an
-    empty ``included``), so Connect's additions (members Persona's objects do not declare, and
-    the document's own ``meta``) are dropped unless ``connect_meta`` asks for them in
-    ``meta.connect`` (keyed by resource id)."""
+
+def persona_document(
+    doc: dict[str, Any], status: int, *, connect_meta: bool, included: bool = False
+) -> dict[str, Any]:
+    """``doc`` in Persona's shapes. Persona's documents hold only ``data`` and ``links`` (and,
+    when the request named ``include``, an empty ``included`` for the objects whose schema has
+    one), so Connect's additions (members Persona's objects do not declare, and the document's
+    own ``meta``) are dropped unless ``connect_meta`` asks for them in ``meta.connect`` (keyed
+    by resource id)."""
     if "errors" in doc:
         return persona_errors(doc, status)
     data = doc.get("data")
@@ -35,6 +41,8 @@ def persona_document(doc: dict[str, Any], status: int, *, connect_meta: bool) ->
     else:
         return doc
     out: dict[str, Any] = {"data": shaped}
+    if included and isinstance(data, dict) and data.get("type") in _EMPTY_INCLUDED_TYPES:
+        out["included"] = []
     if "links" in doc:
         out["links"] = doc["links"]
     if connect_meta and (additions or doc.get("meta")):

@@ -42,7 +42,7 @@ def route_type(path: str) -> str | None:
 def parse_include(path: str, value: str | None) -> list[str]:
     """The relationship names of ``include=a,b`` (empty when absent), checked against what the
     route's resources may include before anything runs (400 naming ``include``)."""
-    if value is None:
+    if value is None or not value.strip():
         return []
     names = [part.strip() for part in value.split(",")]
     allowed = INCLUDABLE.get(route_type(path) or "", frozenset())

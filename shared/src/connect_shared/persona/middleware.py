@@ -137,7 +137,9 @@ async def _render(
             doc = await with_included(inner, doc, includes)
         if persona:
             wants_meta = request.headers.get(CONNECT_META_HEADER, "").lower() == "true"
-            doc = persona_document(doc, response.status, connect_meta=wants_meta)
+            doc = persona_document(
+                doc, response.status, connect_meta=wants_meta, included="include" in kept
+            )
         doc = apply_fieldsets(doc, parse_fieldsets(kept))
         rendered = relink(doc, kept, encode_brackets=persona) if (persona or kept) else doc
     response.body = jsonutil.dumps(rendered)

@@ -15,8 +15,15 @@ Shape = tuple[dict[str, Any], dict[str, Any]]
 # Connect's object types as Persona names them in relationships.
 _PERSONA_TYPES = {"transaction": "txn"}
 
+# Persona's share token also reports the caller's side and the redemption's outcome (its list
+# example shows ``direction``, ``failed-at`` and ``failure-reason``); Connect's organization and
+# connection ids are the members it does not declare.
 SHARE_TOKEN_ATTRIBUTES = (
     "status",
+    "direction",
+    "failed-at",
+    "failure-reason",
+    "redeem-mode",
     "source-id",
     "destination-id",
     "created-at",
