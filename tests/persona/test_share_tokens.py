@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import unquote
 
@@ -183,3 +184,28 @@ async def test_include_in_persona_mode_answers_an_empty_included(connected: Conn
         assert reply.status == 200, reply.body
         assert reply.body["included"] == []
         assert_share_token(reply.data)
+
+
+async def test_redeem_answers_a_pending_persona_token_then_redeemed_with_destination(
+    connected: Connected,
+) -> None:
+    token_id = (await connected.issue()).data["id"]
+    redeemed = await connected.destination.persona.post(f"{TOKENS}/{token_id}/redeem")
+    assert redeemed.status == 202, redeemed.body
+    assert_share_token(redeemed.data)
+    assert redeemed.data["attributes"]["status"] == "pending"
+    assert redeemed.data["attributes"]["direction"] == "inbound"
+    async with asyncio.timeout(30):
+        while True:
+            final = await connected.destination.persona.get(f"{TOKENS}/{token_id}")
+            if final.data["attributes"]["status"] != "pending":
+                break
+            await asyncio.sleep(0.2)
+    assert_share_token(final.data)
+    attributes = final.data["attributes"]
+    assert attributes["status"] == "redeemed"
+    assert attributes["redeem-mode"] == "clone"
+    destination = final.data["relationships"]["destination"]["data"]
+    assert destination["type"] == "inquiry"
+    assert attributes["destination-id"] == destination["id"]
+    assert final.data["relationships"]["creator"]["data"]["id"] == connected.source.key_id

@@ -196,3 +196,27 @@ async def publish_in_order(*events: Event) -> None:
             await producer.send_and_wait(EVENTS_TOPIC, raw, key=b"payload-filter-test")
     finally:
         await producer.stop()
+
+
+async def test_update_rotate_and_delete_in_persona_mode(side: Any) -> None:
+    org = side("persona-webhook-update")
+    webhook_id = (await org.persona.post(WEBHOOKS, example_body("http://127.0.0.1:9/h"))).data["id"]
+    path = f"{WEBHOOKS}/{webhook_id}"
+    changes = {"description": "Webhook for testing", "api-key-inflection": "camel"}
+    patched = await org.persona.patch(path, {"data": {"attributes": changes}})
+    assert patched.status == 200, patched.body
+    assert_webhook(patched.data)
+    assert patched.data["attributes"]["description"] == "Webhook for testing"
+    assert patched.data["attributes"]["api-key-inflection"] == "camel"
+    bad = await org.persona.patch(path, {"data": {"attributes": {"api-version": "1999-01-01"}}})
+    assert bad.status == 422
+    assert assert_error(bad.body, 422)["source"] == {"pointer": "/data/attributes/api-version"}
+    rotated = await org.persona.post(path + "/rotate-secret")
+    assert rotated.status == 200, rotated.body
+    assert set(rotated.body) <= ONE_DOCUMENT  # meta.previous-secret-expires-at is Connect's
+    assert_webhook(rotated.data, with_secret=True)
+    deleted = await org.persona.delete(path)
+    assert deleted.status == 204
+    gone = await org.persona.get(path)
+    assert gone.status == 404
+    assert_error(gone.body, 404)
