@@ -209,3 +209,21 @@ async def test_redeem_answers_a_pending_persona_token_then_redeemed_with_destina
     assert destination["type"] == "inquiry"
     assert attributes["destination-id"] == destination["id"]
     assert final.data["relationships"]["creator"]["data"]["id"] == connected.source.key_id
+
+
+async def test_key_inflection_renames_persona_members_but_never_field_names(
+    connected: Connected,
+) -> None:
+    token_id = (await connected.issue()).data["id"]
+    peek = await connected.destination.persona.get(
+        f"{TOKENS}/{token_id}",
+        params={"peek-source-data": "true"},
+        headers={"Key-Inflection": "camel"},
+    )
+    assert peek.status == 200, peek.body
+    attributes = peek.data["attributes"]
+    assert attributes["sourceId"] == connected.inquiry_id
+    source_data = attributes["sourceData"]
+    assert set(source_data) == {"type", "id", "peekableAttributes"}
+    fields = source_data["peekableAttributes"]["fields"]
+    assert fields["name-first"] == {"visibility": "full", "value": "Ada"}

@@ -7,15 +7,43 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from connect_shared.inflection import INFLECTIONS, Inflection, inflect_keys
 from connect_shared.persona.errors import persona_errors
 from connect_shared.persona.shapes import resource
+
+
+def inflection_of(header: str | None) -> Inflection:
+    """The ``Key-Inflection`` a request asked for (kebab when absent or unknown: the outer
+    key-inflection layer has already refused unknown ones)."""
+    value = (header or "kebab").strip().lower()
+    for style in INFLECTIONS:
+        if value == style:
+            return style
+    return "kebab"
+
 
 # Single-object answers whose Persona schema has an (always empty) ``included``.
 _EMPTY_INCLUDED_TYPES = frozenset({"connect/share-token", "webhook", "event"})
 
 
+def _inflect_source_data(res: Any, style: Inflection) -> Any:
+    # ``source-data`` is user data to the key-inflection layer (it never descends into it), but
+    # Persona's peek object has member names of its own: those follow the caller's inflection
+    # here, while the field names inside ``fields`` stay as stored.
+    attributes = res.get("attributes") if isinstance(res, dict) else None
+    if style == "kebab" or not isinstance(attributes, dict) or "source-data" not in attributes:
+        return res
+    peek = inflect_keys(attributes["source-data"], style)
+    return {**res, "attributes": {**attributes, "source-data": peek}}
+
+
 def persona_document(
-    doc: dict[str, Any], status: int, *, connect_meta: bool, included: bool = False
+    doc: dict[str, Any],
+    status: int,
+    *,
+    connect_meta: bool,
+    included: bool = False,
+    inflection: Inflection = "kebab",
 ) -> dict[str, Any]:
     """``doc`` in Persona's shapes. Persona's documents hold only ``data`` and ``links`` (and,
     when the request named ``include``, an empty ``included`` for the objects whose schema has
@@ -40,6 +68,10 @@ def persona_document(
             additions[str(data.get("id"))] = extra
     else:
         return doc
+    if isinstance(shaped, list):
+        shaped = [_inflect_source_data(item, inflection) for item in shaped]
+    else:
+        shaped = _inflect_source_data(shaped, inflection)
     out: dict[str, Any] = {"data": shaped}
     if included and isinstance(data, dict) and data.get("type") in _EMPTY_INCLUDED_TYPES:
         out["included"] = []

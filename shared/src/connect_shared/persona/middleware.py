@@ -27,6 +27,7 @@ from connect_shared.http.rate_limit import ADMISSION_KEY
 from connect_shared.http.responses import json_response
 from connect_shared.persona.documents import (
     apply_fieldsets,
+    inflection_of,
     parse_fieldsets,
     persona_document,
     relink,
@@ -138,7 +139,11 @@ async def _render(
         if persona:
             wants_meta = request.headers.get(CONNECT_META_HEADER, "").lower() == "true"
             doc = persona_document(
-                doc, response.status, connect_meta=wants_meta, included="include" in kept
+                doc,
+                response.status,
+                connect_meta=wants_meta,
+                included="include" in kept,
+                inflection=inflection_of(request.headers.get("Key-Inflection")),
             )
         doc = apply_fieldsets(doc, parse_fieldsets(kept))
         rendered = relink(doc, kept, encode_brackets=persona) if (persona or kept) else doc
