@@ -220,3 +220,15 @@ async def test_update_rotate_and_delete_in_persona_mode(side: Any) -> None:
     gone = await org.persona.get(path)
     assert gone.status == 404
     assert_error(gone.body, 404)
+
+
+async def test_persona_mode_requires_a_name_and_writes_nothing_without_one(side: Any) -> None:
+    org = side("persona-webhook-name")
+    body = example_body("http://127.0.0.1:9/hook")
+    del body["data"]["attributes"]["name"]
+    refused = await org.persona.post(WEBHOOKS, body)
+    assert refused.status == 422
+    assert assert_error(refused.body, 422)["source"] == {"pointer": "/data/attributes/name"}
+    assert (await org.persona.get(WEBHOOKS)).data == []
+    connect = await org.connect.post(WEBHOOKS, body)  # Connect's contract: name is optional
+    assert connect.status == 201, connect.body

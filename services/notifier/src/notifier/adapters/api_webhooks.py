@@ -66,11 +66,15 @@ async def create_webhook(request: web.Request) -> web.Response:
     notifier = _notifier(request)
     attributes, _ = await read_document(request)
     body = parse_attributes(WebhookCreate, attributes)
+    version = api_version_of(request)
+    if version is not None and body.name is None:
+        # Persona's create body requires a name; Connect's never did.
+        raise Unprocessable("'name' is required.", pointer=attribute_pointer("name"))
     await _check_url(notifier, body.url)
     org_id = principal(request).organization_id
     webhook = new_webhook(org_id, body.url, body.enabled_events, body.signature_format, utcnow())
     # Persona's rule: a webhook speaks the API version of the request that made it.
-    webhook = described(webhook, body, default_version=api_version_of(request))
+    webhook = described(webhook, body, default_version=version)
     if body.status == "disabled":
         webhook = set_status(webhook, "disabled", utcnow())
     await _reserve_room(notifier, org_id, webhook.id)
