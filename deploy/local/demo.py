@@ -200,6 +200,12 @@ Copy and paste:
   curl -s {API}/connect/share-tokens/$TOKEN -H "Authorization: Bearer $DST_KEY"
   # 4. the copy (relationships.destination above) carries signed provenance
   curl -s {GATEWAY}/.well-known/jwks.json
+The same with the CLI (CONNECT_API_KEY picks the organization), and the API reference:
+  CONNECT_API_KEY=$SRC_KEY .venv/bin/connect share-tokens create \
+    --connection {demo["connection-id"]} --source {demo["inquiry-id"]}
+  CONNECT_API_KEY=$DST_KEY .venv/bin/connect events list --format table
+  CONNECT_API_KEY=$DST_KEY .venv/bin/connect listen --forward-to http://127.0.0.1:4000/webhook
+  {GATEWAY}/docs
 Ctrl-C stops everything.
 ================================================================================"""
 

@@ -10,10 +10,12 @@ from connect_shared.domain_errors import (
     InvalidValue,
     NotAllowed,
     NotVisible,
+    StoreUnavailable,
     WrongState,
 )
 from connect_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from connect_shared.http.error_table import error_table, translated
+from connect_shared.versioned import LostRace
 from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.usecases.share_tokens import ShareTokenExists
 from notifier.adapters.http.errors import NOTIFIER_ERRORS
@@ -34,6 +36,18 @@ def test_wrong_state_is_409_with_the_current_status_in_meta() -> None:
             }
         ]
     }
+
+
+def test_a_lost_race_is_409_with_the_records_current_status() -> None:
+    answer = error_table().api_error(LostRace("webhook", "deleted"))
+    assert (answer.status, answer.meta) == (409, {"status": "deleted"})
+    assert answer.details == "The webhook was deleted while this request was handled."
+
+
+def test_a_store_that_took_nothing_is_503_with_its_words() -> None:
+    answer = error_table().api_error(StoreUnavailable("Kafka did not acknowledge the write."))
+    assert (answer.status, answer.title) == (503, "Service unavailable")
+    assert answer.details == "Kafka did not acknowledge the write."
 
 
 def test_invalid_value_is_422_pointing_at_its_attribute() -> None:

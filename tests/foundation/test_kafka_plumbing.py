@@ -8,12 +8,13 @@ import contextlib
 from collections.abc import Sequence
 
 import pytest
+from aiokafka import TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 from pydantic import BaseModel
 
 from connect_shared.backoff import Backoff
 from connect_shared.config import InfraSettings
-from connect_shared.kafka import DurableProducer, OutgoingMessage
+from connect_shared.kafka import DurableProducer, OutgoingMessage, make_admin, make_consumer
 from connect_shared.subscriber import Incoming, Received, Subscriber, Subscription, model_value
 
 pytestmark = pytest.mark.integration
@@ -34,6 +35,32 @@ def _raw_value(received: Received) -> bytes | None:
     return received.value
 
 
+async def _committed_to_the_end(settings: InfraSettings, topic: str, group: str) -> None:
+    """Wait until ``group`` committed every partition of ``topic`` up to its end (the commit of
+    the last batch follows its handler)."""
+    consumer = make_consumer(settings, group_id=None, client_id="tests-offsets")
+    admin = make_admin(settings, "tests-offsets")
+    await consumer.start()
+    await admin.start()
+    try:
+        await consumer.topics()
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        ends = await consumer.end_offsets(partitions)
+        while True:
+            committed = await admin.list_consumer_group_offsets(group)
+            behind = [
+                tp
+                for tp in partitions
+                if ends[tp] > 0 and (tp not in committed or committed[tp].offset < ends[tp])
+            ]
+            if not behind:
+                return
+            await asyncio.sleep(0.05)
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
 async def _consume(
     settings: InfraSettings, topic: str, group: str, expected: int, seen: list[str]
 ) -> None:
@@ -46,7 +73,7 @@ async def _consume(
         async with asyncio.timeout(30):
             while len(seen) < expected:
                 await asyncio.sleep(0.05)
-        await asyncio.sleep(0.5)  # let the commit of the last batch finish
+            await _committed_to_the_end(settings, topic, group)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

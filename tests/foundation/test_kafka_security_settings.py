@@ -9,14 +9,18 @@ import ssl
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pydantic import SecretStr, ValidationError
 
+from connect_shared import kafka
 from connect_shared.config import KafkaSettings
 from connect_shared.kafka import DurableProducer, make_admin, make_consumer, security_options
 from issuer.config import IssuerSettings
@@ -127,21 +131,44 @@ def test_every_service_reads_the_security_settings_with_its_prefix(
     assert security_options(settings)["sasl_plain_username"] == prefix.lower().strip("_")
 
 
-async def test_every_client_the_helpers_build_carries_the_security_options() -> None:
+def _recording(cls: type[Any], built: list[dict[str, Any]]) -> type[Any]:
+    """``cls`` that notes the options each instance is built with (the clients keep them in
+    private attributes only)."""
+
+    class Recording(cls):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **options: Any) -> None:
+            built.append(options)
+            super().__init__(*args, **options)
+
+    return Recording
+
+
+async def test_every_client_the_helpers_build_carries_the_security_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     settings = KafkaSettings(
         kafka_security_protocol="SASL_PLAINTEXT",
         kafka_sasl_mechanism="SCRAM-SHA-512",
         kafka_sasl_username="svc",
         kafka_sasl_password=SecretStr("pw"),
     )
+    built: list[dict[str, Any]] = []
+    for name, cls in (
+        ("AIOKafkaProducer", AIOKafkaProducer),
+        ("AIOKafkaConsumer", AIOKafkaConsumer),
+        ("AIOKafkaAdminClient", AIOKafkaAdminClient),
+    ):
+        monkeypatch.setattr(kafka, name, _recording(cls, built))
     producer = DurableProducer(settings, "t").raw
     consumer = make_consumer(settings, group_id=None, client_id="t")
     admin = make_admin(settings, "t")
     try:
-        for client in (producer.client, consumer._client, admin._client):
-            assert client._security_protocol == "SASL_PLAINTEXT"
-            assert client._sasl_mechanism == "SCRAM-SHA-512"
-            assert client._sasl_plain_username == "svc"
+        assert len(built) == 3
+        for options in built:
+            assert options["security_protocol"] == "SASL_PLAINTEXT"
+            assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+            assert options["sasl_plain_username"] == "svc"
+            assert options["sasl_plain_password"] == "pw"
     finally:
         await producer.stop()
         await consumer.stop()

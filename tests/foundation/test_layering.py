@@ -1,7 +1,8 @@
-"""The import rule of the service skeleton (docs/style.md): ``domain/`` is rules and models
-only. Importing any domain module loads no I/O client (aiohttp, redis, aiokafka) and no adapter,
-and no domain module names an HTTP type (statuses, pointers and JSON:API documents belong to
-``adapters/http``)."""
+"""The import rule of the service skeleton (docs/style.md): ``domain/`` is rules and models only,
+and ``usecases/`` talks to the outside world only through the service's ``ports.py``. Importing
+any domain or use-case module (or the ports) loads no I/O client (aiohttp, redis, aiokafka) and
+no adapter, and no domain module names an HTTP type (statuses, pointers and JSON:API documents
+belong to ``adapters/http``)."""
 
 from __future__ import annotations
 
@@ -18,25 +19,26 @@ from tests.support.services import ROOT
 pytestmark = pytest.mark.unit
 
 SERVICES = ("issuer", "redeemer", "notifier")
-# The issuer's use cases still import its concrete stores (the ports of issue 12 bullet 1 come
-# later), so the rule covers ``domain/`` only for now.
-LAYERS = ("domain",)
+LAYERS = ("domain", "usecases")
 IO_PACKAGES = ("aiohttp", "redis", "aiokafka")
 HTTP_MODULES = ("connect_shared.errors", "connect_shared.jsonapi", "connect_shared.http")
 
 
-def _modules() -> list[tuple[str, Path]]:
+def _modules(layers: tuple[str, ...]) -> list[tuple[str, Path]]:
     found = []
     for service in SERVICES:
-        for layer in LAYERS:
-            package = ROOT / "services" / service / "src" / service / layer
-            for path in sorted(package.glob("*.py")):
+        source = ROOT / "services" / service / "src" / service
+        for layer in layers:
+            for path in sorted((source / layer).glob("*.py")):
                 if path.stem != "__init__":
                     found.append((f"{service}.{layer}.{path.stem}", path))
+        if "usecases" in layers:
+            found.append((f"{service}.ports", source / "ports.py"))
     return found
 
 
-MODULES = _modules()
+MODULES = _modules(("domain",))
+LOADED = _modules(LAYERS)
 
 _PROBE = """
 import json, sys
@@ -45,13 +47,14 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_every_service_has_domain_modules_to_check() -> None:
-    services = {name.split(".")[0] for name, _ in MODULES}
-    assert services == set(SERVICES)
+def test_every_service_has_domain_use_case_and_port_modules_to_check() -> None:
+    for layer in (*LAYERS, "ports"):
+        services = {name.split(".")[0] for name, _ in LOADED if name.split(".")[1] == layer}
+        assert services == set(SERVICES), layer
 
 
-@pytest.mark.parametrize(("module", "path"), MODULES, ids=[name for name, _ in MODULES])
-def test_domain_module_loads_no_io_client_and_no_adapter(module: str, path: Path) -> None:
+@pytest.mark.parametrize(("module", "path"), LOADED, ids=[name for name, _ in LOADED])
+def test_module_loads_no_io_client_and_no_adapter(module: str, path: Path) -> None:
     # A fresh interpreter: what the test process already imported must not hide a chain.
     probe = subprocess.run(
         [sys.executable, "-c", _PROBE.format(module=module)],

@@ -14,7 +14,8 @@ from aiokafka import ConsumerRecord
 from redis.asyncio import Redis
 
 from connect_shared.config import InfraSettings
-from connect_shared.errors import Conflict
+from connect_shared.domain_errors import WrongState
+from connect_shared.http.error_table import error_table
 from connect_shared.kafka import DurableProducer
 from connect_shared.replay import parse_state_message, rebuild_view
 from connect_shared.state import StateRecord, StateStore, write_guard_key
@@ -54,7 +55,8 @@ async def test_a_change_from_a_stale_version_is_409_with_the_current_status(
     await writer.put(_record("smp_a", "active"), read, noun="sample")
     with pytest.raises(LostRace) as lost:
         await writer.put(_record("smp_a", "inactive"), read, noun="sample")
-    assert isinstance(lost.value, Conflict) and lost.value.status == 409
+    assert isinstance(lost.value, WrongState)  # a domain refusal: the error tables answer 409
+    assert error_table().api_error(lost.value).status == 409
     assert lost.value.meta == {"status": "active"}
     assert (await store.get("smp_a") or {})["status"] == "active"
     assert not await store.redis.exists(write_guard_key("smp_a"))

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from connect_shared import jsonutil
@@ -88,6 +88,11 @@ def event_named(name: str, **attributes: str) -> Callable[[dict[str, Any]], bool
 async def read_topic(topic: str, timeout: float = 20.0) -> list[tuple[str, bytes | None]]:
     """Every ``(key, value)`` of ``topic`` from the beginning to its current end, raw (a
     tombstone has the value None)."""
+    return [(m.key.decode() if m.key else "", m.value) for m in await read_records(topic, timeout)]
+
+
+async def read_records(topic: str, timeout: float = 20.0) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record of ``topic`` (key, value, headers...) from the beginning to its current end."""
     consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -95,14 +100,14 @@ async def read_topic(topic: str, timeout: float = 20.0) -> list[tuple[str, bytes
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        found: list[tuple[str, bytes | None]] = []
+        found: list[ConsumerRecord[bytes, bytes]] = []
         async with asyncio.timeout(timeout):
             while True:
                 positions = [await consumer.position(tp) for tp in partitions]
                 if all(pos >= ends[tp] for pos, tp in zip(positions, partitions, strict=True)):
                     return found
                 for messages in (await consumer.getmany(timeout_ms=500)).values():
-                    found += [(m.key.decode() if m.key else "", m.value) for m in messages]
+                    found += messages
     finally:
         await consumer.stop()
 

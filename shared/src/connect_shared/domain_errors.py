@@ -58,3 +58,9 @@ class InvalidValue(DomainError):
         if self.field is not None:
             self.field = f"{member}/{self.field}"
         return self
+
+
+class StoreUnavailable(DomainError):
+    """A store could not take or give what the use case needs (the broker did not acknowledge
+    a write, or the view is being rebuilt): nothing was written and a retry may succeed.
+    Raised by the stores behind the ports; each service's table answers it 503."""

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlencode
-
-from redis.asyncio import Redis
 
 from connect_shared.errors import BadRequest
 from connect_shared.redis_replies import as_text
+
+if TYPE_CHECKING:  # use cases import Page / PageRequest without loading the Redis client
+    from redis.asyncio import Redis
 
 T = TypeVar("T")
 Loader = Callable[[list[str]], Awaitable[list[T | None]]]
@@ -176,14 +177,25 @@ async def paginate(
     if cursor is not None:
         bound = await _cursor_entry(redis, indexes, cursor)
         if bound is None:
-            name = "page[after]" if request.after else "page[before]"
-            raise CursorNotFound(f"{name} names no item of this list.", meta={"parameter": name})
+            raise cursor_not_found(request)
     descending = request.before is None
     walks = [_IndexWalk(redis, i, descending=descending, bound=bound) for i in indexes]
     ids, items = await _collect(walks, descending, request.size + 1, load)
+    return page_of(request, ids, items)
+
+
+def cursor_not_found(request: PageRequest) -> CursorNotFound:
+    """The 400 for a cursor that names no item of the listed indexes."""
+    name = "page[after]" if request.after else "page[before]"
+    return CursorNotFound(f"{name} names no item of this list.", meta={"parameter": name})
+
+
+def page_of(request: PageRequest, ids: list[str], items: list[T]) -> Page[T]:
+    """The page ``request`` asks for, from up to ``size + 1`` items walked away from its cursor
+    (newest first, or oldest first for ``page[before]``): one item more means more lie beyond."""
     more = len(ids) > request.size
     ids, items = ids[: request.size], items[: request.size]
-    if descending:
+    if request.before is None:
         return Page(items, ids, has_next=more, has_prev=request.after is not None)
     ids.reverse()
     items.reverse()

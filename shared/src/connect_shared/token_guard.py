@@ -8,11 +8,11 @@ by then the winner has written the new status durably, or failed and released it
 from __future__ import annotations
 
 import contextlib
-from enum import IntEnum
 
 from redis.asyncio import Redis
 from redis.exceptions import LockNotOwnedError
 
+from connect_shared.claims import ClaimResult
 from connect_shared.state import record_key
 
 _CLAIM_SCRIPT = """
@@ -26,15 +26,7 @@ return 0
 """
 
 CLAIM_SECONDS = 120
-
-
-class ClaimResult(IntEnum):
-    """Outcome of a claim attempt."""
-
-    MISSING = -1
-    EXPIRED = -2
-    NOT_CREATED = 0
-    WON = 1
+__all__ = ["CLAIM_SECONDS", "ClaimResult", "TokenGuard"]
 
 
 def _claim_key(token_id: str) -> str:

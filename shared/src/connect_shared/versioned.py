@@ -30,7 +30,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from connect_shared import jsonutil
-from connect_shared.errors import Conflict
+from connect_shared.domain_errors import WrongState
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.state import StateRecord, StateStore, record_key, write_guard_key
 
@@ -65,9 +65,9 @@ def status_field(body: dict[str, Any]) -> str:
     return str(body.get("status", "unknown"))
 
 
-class LostRace(Conflict):
-    """409: the record changed (or is being changed) since it was read; ``meta.status`` says
-    what it is now."""
+class LostRace(WrongState):
+    """The record changed (or is being changed) since it was read; ``meta.status`` says what
+    it is now. A domain exception: each service's error table answers it 409."""
 
     def __init__(self, noun: str, status: str, *, busy: bool = False) -> None:
         if status == DELETED:
@@ -76,7 +76,7 @@ class LostRace(Conflict):
             details = f"Another change to the {noun} is in progress; read it again and retry."
         else:
             details = f"The {noun} changed while this request was handled; read it again."
-        super().__init__(details, meta={"status": status})
+        super().__init__(details, status=status)
 
 
 class VersionedWriter:

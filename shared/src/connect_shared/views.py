@@ -3,31 +3,27 @@ redeemer's 202 answers and every event payload render through these, so all agre
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
+from connect_shared.domain.share_tokens import effective_status, token_direction, token_is_visible
 from connect_shared.jsonapi import relationship, resource
 from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
 
 SHARE_TOKEN_TYPE = "connect/share-token"
 CONNECTION_TYPE = "connect/connection"
 
-
-def token_direction(token: ShareTokenRecord, viewer_org_id: str) -> Literal["outbound", "inbound"]:
-    """``outbound`` for the source organization, ``inbound`` for the destination."""
-    return "outbound" if viewer_org_id == token.source_organization_id else "inbound"
-
-
-def token_is_visible(token: ShareTokenRecord, viewer_org_id: str) -> bool:
-    """Only the two sides of the connection may see a token (everyone else gets 404)."""
-    return viewer_org_id in (token.source_organization_id, token.destination_organization_id)
-
-
-def effective_status(token: ShareTokenRecord, now_ms: int) -> str:
-    """The status a reader sees: a ``created`` token past ``expires-at`` reads ``expired``
-    even before the sweeper ran."""
-    if token.status == "created" and token.expires_at_ms <= now_ms:
-        return "expired"
-    return token.status
+# The visibility rules moved to connect_shared.domain.share_tokens; importing them from here
+# keeps working.
+__all__ = [
+    "CONNECTION_TYPE",
+    "SHARE_TOKEN_TYPE",
+    "connection_resource",
+    "effective_status",
+    "share_token_resource",
+    "source_object_resource",
+    "token_direction",
+    "token_is_visible",
+]
 
 
 CREATOR_TYPES = {"api_": "api-key", "wfl_": "workflow", "user_": "user"}

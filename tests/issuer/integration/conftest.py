@@ -79,8 +79,16 @@ async def inquiry_of(runtime: Runtime, org_id: str) -> SourceObjectRecord:
 
 async def token_expiring(runtime: Runtime, at: datetime) -> ShareTokenRecord:
     """Write a ``created`` token of two fresh organizations expiring at ``at``."""
+    token = token_record(at)
+    await runtime.store.put(share_token_state(token))
+    return token
+
+
+def token_record(at: datetime) -> ShareTokenRecord:
+    """A ``created`` token of two fresh organizations, issued 5 minutes before it expires at
+    ``at``."""
     stamp = iso(at - timedelta(minutes=5))
-    token = ShareTokenRecord(
+    return ShareTokenRecord(
         id=new_id("cnst_"),
         connection_id=new_id("cxn_"),
         source_organization_id=new_id("org_"),
@@ -92,5 +100,3 @@ async def token_expiring(runtime: Runtime, at: datetime) -> ShareTokenRecord:
         expires_at=iso(at),
         expires_at_ms=epoch_ms(at),
     )
-    await runtime.store.put(share_token_state(token))
-    return token

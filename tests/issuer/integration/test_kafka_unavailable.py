@@ -14,12 +14,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.errors import Unavailable
 from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
 from connect_shared.records import token_index
 from connect_shared.replay import ViewGuardian
 from connect_shared.runtime import RUNTIME, Runtime
 from connect_shared.state import StateStore
+from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.app import create_app
 from issuer.bootstrap import build_issuer, issuer_context
 from issuer.config import IssuerSettings
@@ -74,9 +76,9 @@ async def test_token_creation_without_kafka_acks_raises_503_and_writes_nothing(
     connection = await active_connection(runtime, source, destination)
     inquiry = await inquiry_of(runtime, source)
     issuer = build_issuer(broken_runtime, IssuerSettings())
-    with pytest.raises(Unavailable) as refused:
+    with pytest.raises(StoreUnavailable) as refused:
         await issuer.tokens.create(source, connection.id, inquiry.id, 3600)
-    assert refused.value.status == 503
+    assert ISSUER_ERRORS.api_error(refused.value).status == 503
     assert await runtime.redis.zcard(token_index(source, "outbound")) == 0
     assert await runtime.redis.zcard(token_index(destination, "inbound")) == 0
 

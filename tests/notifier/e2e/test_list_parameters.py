@@ -81,7 +81,7 @@ async def test_the_webhook_list_takes_no_parameters(org_factory: Any, client: An
 
 @pytest.mark.unit
 def test_attempt_log_cursors_are_stream_ids_redis_accepts_as_exclusive_bounds() -> None:
-    from notifier.adapters.attempt_log import is_cursor
+    from notifier.adapters.stores.attempt_log import is_cursor
 
     assert is_cursor("1700000000000-0")
     assert is_cursor("18446744073709551615-18446744073709551615")

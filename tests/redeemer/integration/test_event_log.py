@@ -12,7 +12,7 @@ from connect_shared import jsonutil
 from connect_shared.config import KafkaSettings
 from connect_shared.ids import new_id
 from connect_shared.kafka import DurableProducer, OutgoingMessage
-from redeemer.adapters.event_log import EventLog
+from redeemer.adapters.stores.event_log import EventLog
 from tests.support.ports import KAFKA_BOOTSTRAP
 
 pytestmark = pytest.mark.integration

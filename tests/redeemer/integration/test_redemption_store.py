@@ -18,8 +18,8 @@ from connect_shared.jsonutil import dumps, loads
 from connect_shared.kafka import DurableProducer, OutgoingMessage
 from connect_shared.redis_client import make_redis
 from connect_shared.state import StateStore
-from redeemer.adapters.event_log import EventLog
-from redeemer.adapters.redemption_store import RedemptionStore
+from redeemer.adapters.stores.event_log import EventLog
+from redeemer.adapters.stores.redemption_store import RedemptionStore
 from redeemer.domain.outcome import Outcome, outcome_events
 from redeemer.domain.tokens import mark_redeemed
 from tests.redeemer.unit.builders import inquiry, token
@@ -37,30 +37,32 @@ class World:
     store: RedemptionStore
     producer: DurableProducer
     events_topic: str
+    state: StateStore
+    redemptions_topic: str
 
 
 @pytest.fixture
 async def world(infrastructure: None) -> AsyncIterator[World]:
     settings = InfraSettings(redis_url=SCRATCH_REDIS, kafka_bootstrap_servers=KAFKA_BOOTSTRAP)
     state_topic, events_topic = f"test.state.{new_id('')}", f"test.events.{new_id('')}"
+    redemptions_topic = f"test.redemptions.{new_id('')}"
+    topics = (state_topic, events_topic, redemptions_topic)
     admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA_BOOTSTRAP)
     await admin.start()
-    await admin.create_topics(
-        [NewTopic(t, num_partitions=6, replication_factor=1) for t in (state_topic, events_topic)]
-    )
+    await admin.create_topics([NewTopic(t, num_partitions=6, replication_factor=1) for t in topics])
     producer = DurableProducer(settings, "redeemer-store-tests")
     await producer.start()
     redis = make_redis(settings)
     try:
         state = StateStore(producer, redis, state_topic)
         store = RedemptionStore(
-            state, EventLog(settings, producer, events_topic), "test.unused", events_topic
+            state, EventLog(settings, producer, events_topic), redemptions_topic, events_topic
         )
-        yield World(store, producer, events_topic)
+        yield World(store, producer, events_topic, state, redemptions_topic)
     finally:
         await redis.aclose()
         await producer.stop()
-        await admin.delete_topics([state_topic, events_topic])
+        await admin.delete_topics(list(topics))
         await admin.close()
 
 

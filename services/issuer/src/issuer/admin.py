@@ -18,8 +18,8 @@ from connect_shared.config import load_settings
 from connect_shared.persona.version import SUPPORTED_VERSIONS
 from connect_shared.records import DEFAULT_RATE_LIMIT
 from connect_shared.runtime import Runtime, open_runtime
-from issuer.adapters.ingest_key_store import IngestKeyStore
-from issuer.adapters.organization_store import OrganizationStore
+from issuer.adapters.stores.ingest_key_store import IngestKeyStore
+from issuer.adapters.stores.organization_store import OrganizationStore
 from issuer.bootstrap import ingest_key_store
 from issuer.config import IssuerSettings
 from issuer.domain.ingest_keys import revoke_ingest_key

@@ -8,14 +8,14 @@ from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
 from connect_shared.openapi import serving as openapi
 from connect_shared.web.pages import mount_dashboard
+from issuer.adapters.consumers.workers import consume_source_events, sweep_expired_tokens
+from issuer.adapters.consumers.workflows import execute_workflows
 from issuer.adapters.http import connections, includes, share_tokens, source_objects
+from issuer.adapters.http import workflows as workflows_http
 from issuer.adapters.http.errors import ISSUER_ERRORS
-from issuer.adapters.workers import consume_source_events, sweep_expired_tokens
 from issuer.bootstrap import issuer_context
 from issuer.config import IssuerSettings
 from issuer.dashboard import create_dashboard
-from issuer.workflows import http as workflows_http
-from issuer.workflows.executor import execute_workflows
 
 
 def create_app(settings: IssuerSettings) -> web.Application:

@@ -16,8 +16,10 @@ from connect_shared.runtime import RUNTIME, Runtime
 from connect_shared.secret_box import INGEST_SECRET_PURPOSE, SecretBox, decode_key
 from connect_shared.state import StateStore
 from connect_shared.token_guard import TokenGuard
-from issuer.adapters.entity_store import EntityStore
-from issuer.adapters.ingest_key_store import IngestKeyStore
+from issuer.adapters.stores.entity_store import EntityStore
+from issuer.adapters.stores.expiry_queue import RedisExpiryQueue
+from issuer.adapters.stores.ingest_key_store import IngestKeyStore
+from issuer.adapters.stores.source_events import KafkaDeadLetters, RedisIngestedEvents
 from issuer.config import IssuerSettings
 from issuer.usecases import Clock
 from issuer.usecases.connections import ConnectionUseCases
@@ -25,7 +27,7 @@ from issuer.usecases.expiry import ExpirySweeper
 from issuer.usecases.ingestion import SourceEventIngestion
 from issuer.usecases.share_tokens import ShareTokenUseCases
 from issuer.usecases.source_objects import SourceObjectUseCases
-from issuer.workflows.usecases import WorkflowUseCases
+from issuer.usecases.workflows import WorkflowUseCases
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,15 @@ def build_issuer(runtime: Runtime, settings: IssuerSettings, clock: Clock = utcn
         objects=SourceObjectUseCases(store, clock),
         tokens=ShareTokenUseCases(store, guard, clock),
         ingestion=SourceEventIngestion(
-            store, ingest_key_store(runtime.store, settings), settings.topic_source_events_dlq
+            store,
+            ingest_key_store(runtime.store, settings),
+            RedisIngestedEvents(runtime.redis),
+            KafkaDeadLetters(runtime.store, settings.topic_source_events_dlq),
         ),
-        sweeper=ExpirySweeper(store, guard, clock, settings.expiry_sweep_batch),
-        workflows=WorkflowUseCases(store, runtime.store, clock),
+        sweeper=ExpirySweeper(
+            store, RedisExpiryQueue(runtime.redis), guard, clock, settings.expiry_sweep_batch
+        ),
+        workflows=WorkflowUseCases(store, clock),
     )
 
 

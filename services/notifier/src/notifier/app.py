@@ -8,7 +8,10 @@ from connect_shared.http.app import create_base_app
 from connect_shared.http.idempotency import REPLAY_SEALER
 from connect_shared.secret_box import REPLAY_PURPOSE, SecretBox, decode_key
 from connect_shared.web.pages import mount_dashboard
-from notifier.adapters import api_deliveries, api_events, api_webhooks, webhook_actions
+from notifier.adapters.http import deliveries as api_deliveries
+from notifier.adapters.http import events as api_events
+from notifier.adapters.http import webhook_actions
+from notifier.adapters.http import webhooks as api_webhooks
 from notifier.adapters.http.errors import NOTIFIER_ERRORS
 from notifier.bootstrap import notifier_context
 from notifier.config import NotifierSettings

@@ -15,17 +15,19 @@ from aiohttp import web
 from connect_shared.background import CleanupContext
 from connect_shared.runtime import RUNTIME, Runtime
 from connect_shared.secret_box import SecretBox, decode_key
-from notifier.adapters.attempt_log import AttemptLog
+from notifier.adapters.consumers.fanout import Fanout
 from notifier.adapters.disabler import WebhookDisabler
 from notifier.adapters.dispatcher import Dispatcher, DispatchLimits
-from notifier.adapters.fanout import Fanout
-from notifier.adapters.queue import DeliveryQueue
+from notifier.adapters.guard import RegistrationVetting
 from notifier.adapters.sender import HttpSender
-from notifier.adapters.webhook_store import WebhookStore
+from notifier.adapters.stores.attempt_log import AttemptLog
+from notifier.adapters.stores.queue import DeliveryQueue
+from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.config import NotifierSettings
 from notifier.domain.schedule import RetryPolicy
 from notifier.domain.ssrf import AddressPolicy
 from notifier.metrics import DUE_BACKLOG, RETRY_QUEUE_DEPTH
+from notifier.usecases.webhooks import WebhookUseCases
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class Notifier:
     sender: HttpSender
     dispatcher: Dispatcher
     fanout: Fanout
+    cases: WebhookUseCases
 
 
 NOTIFIER = web.AppKey("notifier", Notifier)
@@ -77,7 +80,6 @@ def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:
         max_connections=settings.max_in_flight,
     )
     dispatcher = Dispatcher(
-        redis=runtime.redis,
         queue=queue,
         webhooks=webhooks,
         sender=sender,
@@ -112,6 +114,7 @@ def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:
         sender,
         dispatcher,
         fanout,
+        WebhookUseCases(webhooks, queue, RegistrationVetting(guard), dispatcher.wake),
     )
 
 

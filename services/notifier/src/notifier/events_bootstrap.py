@@ -14,8 +14,8 @@ from aiohttp import web
 
 from connect_shared.background import CleanupContext
 from connect_shared.runtime import RUNTIME
-from notifier.adapters.event_feed import EventViewGuardian, follow_events
-from notifier.adapters.event_view import EventView
+from notifier.adapters.consumers.event_feed import EventViewGuardian, follow_events
+from notifier.adapters.stores.event_view import EventView
 from notifier.config import NotifierSettings
 
 log = logging.getLogger(__name__)

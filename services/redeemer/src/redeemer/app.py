@@ -12,14 +12,14 @@ from connect_shared.background import background_task
 from connect_shared.http.app import create_base_app
 from connect_shared.runtime import RUNTIME
 from connect_shared.web.pages import mount_dashboard
+from redeemer.adapters.consumers.redemption_worker import redemption_worker
+from redeemer.adapters.consumers.workflows import workflow_executor
 from redeemer.adapters.http.errors import REDEEMER_ERRORS
-from redeemer.adapters.http_routes import add_routes
+from redeemer.adapters.http.routes import add_routes
 from redeemer.adapters.key_directory import KeyDirectory, KeyRing
-from redeemer.adapters.redemption_worker import redemption_worker
 from redeemer.bootstrap import REDEEMER, bootstrap
 from redeemer.config import RedeemerSettings
 from redeemer.dashboard import create_dashboard
-from redeemer.workflows.executor import workflow_executor
 
 log = logging.getLogger(__name__)
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from connect_shared.runtime import Runtime
 from connect_shared.token_guard import TokenGuard
-from redeemer.adapters.event_log import EventLog
 from redeemer.adapters.key_directory import KeyRing
-from redeemer.adapters.redemption_store import RedemptionStore
+from redeemer.adapters.stores.event_log import EventLog
+from redeemer.adapters.stores.redemption_store import RedemptionStore
 from redeemer.config import RedeemerSettings
-from redeemer.processing import RedemptionProcessor
-from redeemer.redeeming import RedeemService
+from redeemer.usecases.processing import RedemptionProcessor
+from redeemer.usecases.redeeming import RedeemService
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,6 @@ def bootstrap(runtime: Runtime, settings: RedeemerSettings, keyring: KeyRing) ->
             keyring.sign,
             on_view_lost=runtime.guardian.start_rebuild,
             pending_grace_seconds=settings.worker_pending_grace_seconds,
+            transient=(RedisError, OSError),
         ),
     )

@@ -18,6 +18,7 @@ from connect_shared.domain_errors import (
     InvalidValue,
     NotAllowed,
     NotVisible,
+    StoreUnavailable,
     WrongState,
 )
 from connect_shared.errors import (
@@ -26,6 +27,7 @@ from connect_shared.errors import (
     Forbidden,
     InternalError,
     NotFound,
+    Unavailable,
     Unprocessable,
     attribute_pointer,
 )
@@ -38,6 +40,7 @@ DEFAULT_STATUSES: Mapping[type[DomainError], ErrorClass] = {
     NotAllowed: Forbidden,
     WrongState: Conflict,
     InvalidValue: Unprocessable,
+    StoreUnavailable: Unavailable,
 }
 
 

@@ -101,7 +101,7 @@ _TEMPLATE = """<!doctype html>
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b1f24;display:flex}
 nav{width:18rem;flex:none;height:100vh;overflow:auto;position:sticky;top:0;
 background:#f6f8fa;padding:1rem;box-sizing:border-box;font-size:13px}
-nav a{display:block;color:#0b57d0;text-decoration:none;padding:1px 0}
+nav a{display:block;color:#0b57d0;text-decoration:none;padding:1px 0;overflow-wrap:anywhere}
 main{padding:1.5rem 2rem;max-width:60rem;min-width:0}
 .op{border:1px solid #d0d7de;border-radius:6px;padding:.75rem 1rem;margin:1rem 0}
 .m{font-weight:700;font-family:monospace;padding:0 .4rem;border-radius:3px;color:#fff}
@@ -147,12 +147,15 @@ td,th{border-bottom:1px solid #eaeef2;text-align:left;padding:3px 6px;vertical-a
 def reference_page() -> str:
     """The HTML reference of the document."""
     document = load_document()
-    groups: dict[str, list[dict[str, Any]]] = {}
+    # Sections in the order the document lists its tags (the services' own order).
+    groups: dict[str, list[dict[str, Any]]] = {t["name"]: [] for t in document.get("tags", [])}
     for op in _operations(document):
         groups.setdefault(op["tag"], []).append(op)
     environment = jinja2.Environment(autoescape=True)
     return environment.from_string(_TEMPLATE).render(
-        info=document["info"], groups=list(groups.items()), schemas=_schemas(document)
+        info=document["info"],
+        groups=[(tag, ops) for tag, ops in groups.items() if ops],
+        schemas=_schemas(document),
     )
 
 

@@ -1,6 +1,7 @@
-"""Workflows (contract section 2.5): the definition and run records both executors share, how a
-trigger matches an event, how runs are rendered and announced, and the run ledger that makes
-each (workflow, trigger event) run at most once.
+"""Workflows (contract section 2.5): the definition and run records both executors share, how
+runs are rendered and announced, and the run ledger that makes each (workflow, trigger event)
+run at most once. How a trigger matches an event is a rule both apply
+(``connect_shared.domain.workflow_triggers``, re-exported here).
 
 The issuer stores definitions (``POST /workflows``...) and runs ``create-share-token`` actions;
 the redeemer runs ``redeem-share-token`` actions. Each executor is a consumer group on
@@ -16,7 +17,10 @@ single-use token guard refuses a second redeem).
 
 from __future__ import annotations
 
-from connect_shared.workflows.matching import (
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from connect_shared.domain.workflow_triggers import (
     object_value,
     trigger_matches,
 )
@@ -40,20 +44,44 @@ from connect_shared.workflows.records import (
     workflow_index,
     workflow_state,
 )
-from connect_shared.workflows.runner import (
-    ATTEMPT_SECONDS,
-    ActionDone,
-    Perform,
-    RunContext,
-    RunFailed,
-    RunInProgress,
-    WorkflowRunner,
-)
 from connect_shared.workflows.views import (
     run_event,
     run_resource,
     workflow_resource,
 )
+
+if TYPE_CHECKING:
+    from connect_shared.workflows.runner import (
+        ATTEMPT_SECONDS,
+        ActionDone,
+        Perform,
+        RunContext,
+        RunFailed,
+        RunInProgress,
+        WorkflowRunner,
+    )
+
+# The runner (a Redis lease and Kafka writes) loads only when one of its names is asked for, so
+# use cases that import the records and rules load no I/O client.
+_RUNNER_NAMES = frozenset(
+    {
+        "ATTEMPT_SECONDS",
+        "ActionDone",
+        "Perform",
+        "RunContext",
+        "RunFailed",
+        "RunInProgress",
+        "WorkflowRunner",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """The runner's names, imported on first use."""
+    if name in _RUNNER_NAMES:
+        return getattr(importlib.import_module("connect_shared.workflows.runner"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ACTION_TYPES",

@@ -11,13 +11,13 @@ from redis.exceptions import LockNotOwnedError
 
 from connect_shared import jsonutil
 from connect_shared.clock import iso, parse_epoch_ms, utcnow
+from connect_shared.domain.workflow_triggers import trigger_matches
 from connect_shared.errors import ApiError, Unavailable
 from connect_shared.events import Event
 from connect_shared.ids import new_id
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.redis_replies import as_texts
 from connect_shared.state import VIEW_READY_KEY, StateStore
-from connect_shared.workflows.matching import trigger_matches
 from connect_shared.workflows.records import (
     TRIGGERS_BY_ACTION,
     ActionType,

@@ -19,7 +19,7 @@ from issuer.adapters.http.workflow_requests import CreateWorkflow, parse_action
 from issuer.dashboard.common import issuer
 from issuer.dashboard.share_tokens import outbound_connections
 from issuer.domain.share_tokens import DEFAULT_TTL_SECONDS
-from issuer.workflows.usecases import WorkflowChanges
+from issuer.usecases.workflows import WorkflowChanges
 
 BASE = PREFIX + "/workflows"
 PAGES = ResourcePages("workflows")

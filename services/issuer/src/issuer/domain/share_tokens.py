@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from connect_shared.clock import epoch_ms, iso
+from connect_shared.domain.share_tokens import effective_status
 from connect_shared.domain_errors import InvalidValue, WrongState
 from connect_shared.events import Event, build_event
 from connect_shared.ids import new_id
 from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
 from connect_shared.sharing import peek_view
-from connect_shared.views import effective_status, share_token_resource
+from connect_shared.views import share_token_resource
 
 MIN_TTL_SECONDS = 60
 MAX_TTL_SECONDS = 1_814_400  # 21 days

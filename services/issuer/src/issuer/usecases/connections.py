@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from connect_shared.domain_errors import NotVisible
 from connect_shared.events import Event, build_event
-from connect_shared.pagination import Page, PageRequest, paginate
+from connect_shared.pagination import Page, PageRequest
 from connect_shared.records import (
     ConnectionRecord,
     ConnectionStatus,
@@ -14,10 +14,10 @@ from connect_shared.records import (
     connection_index,
     connection_state,
 )
-from connect_shared.state import Versioned
+from connect_shared.state_record import Versioned
 from connect_shared.views import connection_resource
-from issuer.adapters.entity_store import EntityStore
 from issuer.domain import connections as rules
+from issuer.ports import ConnectionStore
 from issuer.usecases import Clock
 
 
@@ -39,7 +39,7 @@ class ConnectionFilter:
 class ConnectionUseCases:
     """Connections between a source and a destination organization (contract section 2.1)."""
 
-    def __init__(self, store: EntityStore, clock: Clock) -> None:
+    def __init__(self, store: ConnectionStore, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 
@@ -101,8 +101,9 @@ class ConnectionUseCases:
         self, org_id: str, where: ConnectionFilter, page: PageRequest
     ) -> Page[ConnectionRecord]:
         """The connections ``org_id`` is a side of, newest first."""
-        load = self._store.loader(ConnectionRecord, where.keeps)
-        return await paginate(self._store.redis, [connection_index(org_id)], page, load)
+        return await self._store.page(
+            ConnectionRecord, [connection_index(org_id)], page, where.keeps
+        )
 
     async def _save(
         self, connection: ConnectionRecord, what: str | None, version: int | None = None

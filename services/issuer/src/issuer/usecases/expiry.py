@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import logging
 
+from connect_shared.claims import ClaimResult
 from connect_shared.clock import epoch_ms
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.ids import new_id
-from connect_shared.records import TOKEN_EXPIRY_INDEX, ShareTokenRecord, share_token_state
-from connect_shared.redis_replies import as_text
-from connect_shared.token_guard import ClaimResult, TokenGuard
-from issuer.adapters.entity_store import EntityStore
+from connect_shared.records import ShareTokenRecord, share_token_state
 from issuer.domain import share_tokens as rules
+from issuer.ports import ExpiryQueue, TokenClaims, TokenStore
 from issuer.usecases import Clock
 
 log = logging.getLogger(__name__)
@@ -27,8 +26,11 @@ log = logging.getLogger(__name__)
 class ExpirySweeper:
     """One scan at a time; run it on a timer in every issuer replica."""
 
-    def __init__(self, store: EntityStore, guard: TokenGuard, clock: Clock, batch: int) -> None:
+    def __init__(
+        self, store: TokenStore, queue: ExpiryQueue, guard: TokenClaims, clock: Clock, batch: int
+    ) -> None:
         self._store = store
+        self._queue = queue
         self._guard = guard
         self._clock = clock
         self._batch = batch
@@ -37,15 +39,11 @@ class ExpirySweeper:
     async def sweep_once(self) -> int:
         """Announce the tokens due now; returns how many this call announced."""
         now_ms = epoch_ms(self._clock())
-        raw = await self._store.redis.zrangebyscore(
-            TOKEN_EXPIRY_INDEX, "-inf", now_ms, start=0, num=self._batch
-        )
         announced = 0
-        for member in raw:
-            token_id = as_text(member)
+        for token_id in await self._queue.due(now_ms, self._batch):
             try:
                 announced += await self._announce(token_id)
-            except Unavailable:
+            except StoreUnavailable:
                 log.warning("kafka unavailable; expiry retried next scan", extra={"id": token_id})
                 break
         return announced
@@ -53,10 +51,10 @@ class ExpirySweeper:
     async def _announce(self, token_id: str) -> int:
         token = await self._store.share_token(token_id)
         if token is None:
-            await self._store.redis.zrem(TOKEN_EXPIRY_INDEX, token_id)
+            await self._queue.drop(token_id)
             return 0
         if token.status == "expired" and token.expiry_announced:
-            await self._store.redis.zrem(TOKEN_EXPIRY_INDEX, token_id)  # stale entry
+            await self._queue.drop(token_id)  # stale entry
             return 0
         if token.status == "created":
             # Claim as of the token's last live instant: the guard's clock check must not stop

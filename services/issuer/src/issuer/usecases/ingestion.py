@@ -13,17 +13,14 @@ raise (the consumer retries those without committing).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from connect_shared.errors import Unavailable
+from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.events import build_event
 from connect_shared.ingest_signature import HEADER, MalformedSignature, parse_signature
-from connect_shared.kafka import Headers, OutgoingMessage
 from connect_shared.records import source_object_state
-from connect_shared.state import view_is_ready
 from connect_shared.views import source_object_resource
-from issuer.adapters.entity_store import EntityStore
-from issuer.adapters.ingest_key_store import IngestKeyStore
 from issuer.domain.ingest_keys import (
     IngestKeyRecord,
     IngestRefused,
@@ -37,12 +34,9 @@ from issuer.domain.source_events import (
     upserted,
     verification_ids,
 )
+from issuer.ports import DeadLetters, IngestedEvents, IngestKeys, SourceEventStore
 
 log = logging.getLogger(__name__)
-
-DLQ_REASON_HEADER = "connect-dlq-reason"
-DLQ_ORIGIN_HEADER = "connect-dlq-origin"
-PROCESSED_TTL_SECONDS = 8 * 24 * 3600  # longer than the topic's retention
 
 
 @dataclass(frozen=True)
@@ -55,17 +49,24 @@ class SourceMessage:
     offset: int
     key: bytes | None
     value: bytes | None
-    headers: Headers
+    headers: Sequence[tuple[str, bytes]]
     stored_at: int
 
 
 class SourceEventIngestion:
     """Handles one source event at a time (the consumer keeps per-partition order)."""
 
-    def __init__(self, store: EntityStore, keys: IngestKeyStore, dlq_topic: str) -> None:
+    def __init__(
+        self,
+        store: SourceEventStore,
+        keys: IngestKeys,
+        ingested: IngestedEvents,
+        dead_letters: DeadLetters,
+    ) -> None:
         self._store = store
         self._keys = keys
-        self._dlq_topic = dlq_topic
+        self._ingested = ingested
+        self._dead_letters = dead_letters
 
     async def handle(self, message: SourceMessage) -> None:
         """Process ``message`` or dead-letter it; raises only when a retry may succeed."""
@@ -89,8 +90,8 @@ class SourceEventIngestion:
         except MalformedSignature as exc:
             raise IngestRefused(f"malformed {HEADER} header: {exc}") from None
         key = await self._keys.get(signature.key_id)
-        if key is None and not await view_is_ready(self._store.redis):
-            raise Unavailable("state view is being rebuilt")  # retry, do not dead-letter
+        if key is None and not await self._store.view_ready():
+            raise StoreUnavailable("state view is being rebuilt")  # retry, no dead letter
         secret = self._keys.secret_of(key) if key is not None else None
         return check_signature(signature, key, secret, message.value or b"", message.stored_at)
 
@@ -103,12 +104,11 @@ class SourceEventIngestion:
             idempotency_parts=event.idempotency_parts,
             created_at=event.created_at,
         )
-        marker = f"ingested:{platform_event.id}"
-        if await self._store.redis.exists(marker):
+        if await self._ingested.seen(platform_event.id):
             return
         if await self._store.organization(org_id) is None:
-            if not await view_is_ready(self._store.redis):
-                raise Unavailable("state view is being rebuilt")  # retry, do not dead-letter
+            if not await self._store.view_ready():
+                raise StoreUnavailable("state view is being rebuilt")  # retry, no dead letter
             raise MalformedSourceEvent(f"unknown organization {org_id}")
         objects = [event.object, *event.payload.included]
         existing = await self._store.source_objects([o.id for o in objects])
@@ -144,15 +144,10 @@ class SourceEventIngestion:
         )
         records = [source_object_state(obj) for obj in (main, *included)]
         await self._store.put(*records, events=[(main.id, emitted)])
-        await self._store.redis.set(marker, "1", ex=PROCESSED_TTL_SECONDS)
+        await self._ingested.remember(platform_event.id)
 
     async def _dead_letter(self, message: SourceMessage, reason: str) -> None:
         log.warning("source event dead-lettered", extra={"reason": reason})
         origin = f"{message.topic}/{message.partition}/{message.offset}"
-        headers = [
-            (DLQ_REASON_HEADER, reason.encode()[:1000]),
-            (DLQ_ORIGIN_HEADER, origin.encode()),
-        ]
         key = message.key.decode(errors="replace") if message.key is not None else ""
-        dead = OutgoingMessage(self._dlq_topic, key, message.value or b"", headers)
-        await self._store.put(also=[dead])
+        await self._dead_letters.send(key, message.value or b"", reason=reason, origin=origin)

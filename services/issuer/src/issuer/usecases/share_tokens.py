@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from connect_shared.claims import ClaimResult
 from connect_shared.clock import epoch_ms
+from connect_shared.domain.share_tokens import effective_status, token_direction, token_is_visible
 from connect_shared.domain_errors import NotAllowed, NotVisible, WrongState
-from connect_shared.pagination import Page, PageRequest, paginate
+from connect_shared.pagination import Page, PageRequest
 from connect_shared.records import ShareTokenRecord, TokenStatus, share_token_state, token_index
-from connect_shared.token_guard import ClaimResult, TokenGuard
-from connect_shared.views import effective_status, token_direction, token_is_visible
-from issuer.adapters.entity_store import EntityStore
 from issuer.domain import share_tokens as rules
+from issuer.ports import TokenClaims, TokenStore
 from issuer.usecases import Clock
 
 Direction = Literal["outbound", "inbound"]
@@ -44,7 +44,7 @@ class ShareTokenExists(WrongState):
 class ShareTokenUseCases:
     """Share tokens as the source and the destination organization see them."""
 
-    def __init__(self, store: EntityStore, guard: TokenGuard, clock: Clock) -> None:
+    def __init__(self, store: TokenStore, guard: TokenClaims, clock: Clock) -> None:
         self._store = store
         self._guard = guard
         self._clock = clock
@@ -136,6 +136,7 @@ class ShareTokenUseCases:
     ) -> Page[ShareTokenRecord]:
         """The organization's tokens, newest first, both directions unless filtered."""
         now_ms = epoch_ms(self._clock())
-        load = self._store.loader(ShareTokenRecord, lambda t: where.keeps(t, now_ms))
         indexes = [token_index(org_id, d) for d in where.directions()]
-        return await paginate(self._store.redis, indexes, page, load)
+        return await self._store.page(
+            ShareTokenRecord, indexes, page, lambda t: where.keeps(t, now_ms)
+        )

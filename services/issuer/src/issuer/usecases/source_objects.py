@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from connect_shared.domain_errors import InvalidValue, NotVisible
-from connect_shared.pagination import Page, PageRequest, paginate
+from connect_shared.pagination import Page, PageRequest
 from connect_shared.records import SourceObjectRecord, object_index, source_object_state
-from issuer.adapters.entity_store import EntityStore
 from issuer.domain import source_objects as rules
 from issuer.domain.source_objects import Collection
+from issuer.ports import SourceObjectStore
 from issuer.usecases import Clock
 
 
 class SourceObjectUseCases:
     """Inquiries, accounts, transactions and verifications of the caller's organization."""
 
-    def __init__(self, store: EntityStore, clock: Clock) -> None:
+    def __init__(self, store: SourceObjectStore, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 
@@ -72,9 +72,10 @@ class SourceObjectUseCases:
         self, collection: Collection, org_id: str, page: PageRequest
     ) -> Page[SourceObjectRecord]:
         """The organization's objects of ``collection``, newest first."""
-        load = self._store.loader(SourceObjectRecord, lambda obj: obj.organization_id == org_id)
         index = object_index(org_id, collection.name)
-        return await paginate(self._store.redis, [index], page, load)
+        return await self._store.page(
+            SourceObjectRecord, [index], page, lambda obj: obj.organization_id == org_id
+        )
 
     async def _check_verifications(self, org_id: str, verification_ids: list[str]) -> None:
         found = await self._store.source_objects(verification_ids)

@@ -11,9 +11,9 @@ from connect_shared.clock import utcnow
 from connect_shared.events import build_event
 from connect_shared.kafka import OutgoingMessage
 from connect_shared.versioned import LostRace
-from notifier.adapters.queue import DeliveryQueue
+from notifier.adapters.stores.queue import DeliveryQueue
+from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.adapters.views import webhook_resource
-from notifier.adapters.webhook_store import WebhookStore
 from notifier.domain.webhooks import WebhookRecord, set_status
 from notifier.metrics import WEBHOOKS_DISABLED
 

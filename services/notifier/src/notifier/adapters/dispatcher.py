@@ -18,15 +18,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from redis.asyncio import Redis
-
 from connect_shared import jsonutil
-from connect_shared.state import view_is_ready
 from notifier.adapters.disabler import WebhookDisabler
 from notifier.adapters.finisher import FinishBatcher
-from notifier.adapters.queue import DeliveryQueue, Finish
 from notifier.adapters.sender import HttpSender
-from notifier.adapters.webhook_store import WebhookStore
+from notifier.adapters.stores.queue import DeliveryQueue, Finish
+from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.domain.deliveries import (
     ClaimedDelivery,
     attempt_entry,
@@ -76,7 +73,6 @@ class Dispatcher:
     def __init__(
         self,
         *,
-        redis: Redis,
         queue: DeliveryQueue,
         webhooks: WebhookStore,
         sender: HttpSender,
@@ -84,7 +80,6 @@ class Dispatcher:
         policy: RetryPolicy,
         limits: DispatchLimits,
     ) -> None:
-        self._redis = redis
         self._queue = queue
         self._webhooks = webhooks
         self._sender = sender
@@ -128,8 +123,9 @@ class Dispatcher:
             await self._wait(self._wake)
             return
         webhooks = await self._webhooks.get_many(d.webhook_id for d in claimed)
-        if len(webhooks) < len({d.webhook_id for d in claimed}) and not await view_is_ready(
-            self._redis
+        if (
+            len(webhooks) < len({d.webhook_id for d in claimed})
+            and not await self._webhooks.view_ready()
         ):
             # The view is being rebuilt: a missing webhook may just not be back yet.
             webhooks = {}

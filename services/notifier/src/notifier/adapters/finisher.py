@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from notifier.adapters.queue import DeliveryQueue, Finish, Finished
+from notifier.adapters.stores.queue import DeliveryQueue, Finish, Finished
 
 MAX_BATCH = 256
 

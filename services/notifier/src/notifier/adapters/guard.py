@@ -63,6 +63,17 @@ def literal_refusal(policy: AddressPolicy, url: str) -> str | None:
     return f"refused by the SSRF guard ({address}: {reason})" if reason else None
 
 
+class RegistrationVetting:
+    """:class:`notifier.ports.UrlVetting` under ``policy``."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self._policy = policy
+
+    async def refusal(self, url: str) -> str | None:
+        """See :func:`registration_refusal`."""
+        return await registration_refusal(self._policy, url)
+
+
 async def registration_refusal(policy: AddressPolicy, url: str) -> str | None:
     """Why ``url`` may not be registered: a bad shape, or a host that is (or resolves to) a
     refused address. A name that does not resolve (yet) is accepted: every attempt is checked

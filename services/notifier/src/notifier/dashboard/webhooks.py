@@ -7,27 +7,19 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from connect_shared.clock import utcnow
-from connect_shared.errors import ApiError, Conflict, NotFound, Unprocessable, attribute_pointer
+from connect_shared.domain_errors import DomainError
+from connect_shared.errors import ApiError, Unprocessable, attribute_pointer
 from connect_shared.events import EVENT_NAMES
+from connect_shared.http.error_table import as_api_error
 from connect_shared.jsonapi import parse_attributes
-from connect_shared.state import Versioned
 from connect_shared.web.forms import field_errors, form_refusal
 from connect_shared.web.pages import PREFIX, Viewer, form, notify, redirect, render, require_session
 from connect_shared.web.resources import ResourcePages
-from notifier.adapters.attempt_log import is_cursor
-from notifier.adapters.guard import registration_refusal
 from notifier.adapters.http.requests import DEFAULT_OLD_SECRET_SECONDS, RotateMeta, WebhookCreate
-from notifier.adapters.resending import resend as schedule_resend
+from notifier.adapters.stores.attempt_log import is_cursor
 from notifier.bootstrap import NOTIFIER, Notifier
-from notifier.domain.webhooks import (
-    ALL_EVENTS,
-    WebhookRecord,
-    WebhookStatus,
-    new_webhook,
-    rotate_secret,
-    set_status,
-)
+from notifier.domain.webhooks import ALL_EVENTS, WebhookRecord, WebhookStatus
+from notifier.usecases.webhooks import UrlRefused, WebhookChanges, WebhookUseCases
 
 BASE = PREFIX + "/webhooks"
 PAGES = ResourcePages("webhooks")
@@ -48,17 +40,12 @@ def _notifier(request: web.Request) -> Notifier:
     return request.config_dict[NOTIFIER]
 
 
-async def _owned_at(request: web.Request, viewer: Viewer) -> Versioned[WebhookRecord]:
-    found = await _notifier(request).webhooks.read_for(
-        viewer.organization_id, request.match_info["id"]
-    )
-    if found is None:
-        raise NotFound("No such webhook.")
-    return found
+def _cases(request: web.Request) -> WebhookUseCases:
+    return _notifier(request).cases
 
 
 async def _owned(request: web.Request, viewer: Viewer) -> WebhookRecord:
-    return (await _owned_at(request, viewer)).value
+    return await _cases(request).get(viewer.organization_id, request.match_info["id"])
 
 
 def _list_page(
@@ -83,7 +70,7 @@ def _list_page(
 async def listing(request: web.Request) -> web.Response:
     """The organization's webhooks and the create form."""
     viewer = await require_session(request)
-    webhooks = await _notifier(request).webhooks.list_for(viewer.organization_id)
+    webhooks = await _cases(request).listing(viewer.organization_id)
     defaults = {"enabled-events": [ALL_EVENTS], "signature-format": "persona"}
     return _list_page(request, webhooks, {}, defaults)
 
@@ -92,7 +79,7 @@ async def listing(request: web.Request) -> web.Response:
 async def create(request: web.Request) -> web.Response:
     """Validate like ``POST /webhooks``; the new secret is shown on this answer only."""
     viewer = await require_session(request)
-    notifier = _notifier(request)
+    cases = _cases(request)
     submitted = form(request)
     values: dict[str, Any] = {
         "url": str(submitted.get("url", "")).strip(),
@@ -101,18 +88,17 @@ async def create(request: web.Request) -> web.Response:
     }
     try:
         body = parse_attributes(WebhookCreate, values)
-        refusal = await registration_refusal(notifier.address_policy, body.url)
-        if refusal is not None:
-            raise Unprocessable(f"The URL is refused: {refusal}.", pointer=attribute_pointer("url"))
-    except ApiError as refused:
-        error = form_refusal(request, refused)
-        webhooks = await notifier.webhooks.list_for(viewer.organization_id)
+        webhook = await cases.create(
+            viewer.organization_id, body.url, body.enabled_events, body.signature_format
+        )
+    except (ApiError, UrlRefused) as refused:
+        api_error = refused
+        if isinstance(refused, UrlRefused):  # worded for the form
+            url = attribute_pointer("url")
+            api_error = Unprocessable(f"The URL is refused: {refused.reason}.", pointer=url)
+        error = form_refusal(request, api_error)
+        webhooks = await cases.listing(viewer.organization_id)
         return _list_page(request, webhooks, field_errors(error, HINTS), values, status=422)
-    now = utcnow()
-    webhook = new_webhook(
-        viewer.organization_id, body.url, body.enabled_events, body.signature_format, now
-    )
-    await notifier.webhooks.create(webhook)
     context = {"title": "Webhook created", "webhook": webhook, "secret": webhook.secrets[0].value}
     return render(request, "webhook_secret.html", context, status=201)
 
@@ -141,16 +127,16 @@ async def detail(request: web.Request) -> web.Response:
 async def rotate(request: web.Request) -> web.Response:
     """A new secret, shown once; the old one keeps signing for the chosen time."""
     viewer = await require_session(request)
-    read = await _owned_at(request, viewer)
-    webhook = read.value
+    webhook = await _owned(request, viewer)
     raw = str(form(request).get("expires-in-seconds", DEFAULT_OLD_SECRET_SECONDS))
     try:
         meta = RotateMeta.model_validate({"expires-in-seconds": int(raw)})
     except (ValueError, ValidationError):
         notify(request, "error", "Choose when the old secret stops signing.")
         return redirect(f"{BASE}/{webhook.id}")
-    rotated = rotate_secret(webhook, meta.expires_in_seconds, utcnow())
-    await _notifier(request).webhooks.change(rotated, read.version)
+    rotated = await _cases(request).rotate_secret(
+        viewer.organization_id, webhook.id, meta.expires_in_seconds
+    )
     context = {"title": "Secret rotated", "webhook": rotated, "secret": rotated.secrets[0].value}
     return render(request, "webhook_secret.html", context)
 
@@ -159,9 +145,7 @@ async def rotate(request: web.Request) -> web.Response:
 async def change_status(request: web.Request) -> web.Response:
     """Enable (forgetting the failure streak) or disable."""
     viewer = await require_session(request)
-    notifier = _notifier(request)
-    read = await _owned_at(request, viewer)
-    webhook = read.value
+    webhook = await _owned(request, viewer)
     wanted: WebhookStatus
     match str(form(request).get("status", "")):
         case "enabled":
@@ -170,10 +154,7 @@ async def change_status(request: web.Request) -> web.Response:
             wanted = "disabled"
         case _:
             raise Unprocessable("status must be enabled or disabled.")
-    if wanted != webhook.status:
-        await notifier.webhooks.change(set_status(webhook, wanted, utcnow()), read.version)
-        if wanted == "enabled":
-            await notifier.queue.reset_health(webhook.id)
+    await _cases(request).update(viewer.organization_id, webhook.id, WebhookChanges(status=wanted))
     notify(request, "info", f"The webhook is {wanted}.")
     return redirect(f"{BASE}/{webhook.id}")
 
@@ -185,8 +166,8 @@ async def resend(request: web.Request) -> web.Response:
     webhook = await _owned(request, viewer)
     event_id = request.match_info["event_id"]
     try:
-        await schedule_resend(_notifier(request), webhook, event_id)
+        await _cases(request).resend(webhook, event_id)
         notify(request, "info", f"Event {event_id} is scheduled for delivery again.")
-    except (NotFound, Conflict, Unprocessable) as error:
-        notify(request, "error", error.details)
+    except DomainError as refused:
+        notify(request, "error", as_api_error(request, refused).details)
     return redirect(f"{BASE}/{webhook.id}")

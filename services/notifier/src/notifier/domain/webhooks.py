@@ -18,6 +18,13 @@ KeyInflection = Literal["kebab", "camel", "snake"]
 ALL_EVENTS = "*"
 
 
+class WebhookArchived(WrongState):
+    """An archived webhook cannot be enabled again (409, ``meta.status`` ``archived``)."""
+
+    def __init__(self) -> None:
+        super().__init__("An archived webhook cannot be enabled.", status="archived")
+
+
 class SigningSecret(BaseModel):
     """One secret; a rotated-out one carries the time it stops signing."""
 
@@ -155,9 +162,9 @@ def set_status(
     webhook: WebhookRecord, status: WebhookStatus, now: datetime, reason: str | None = None
 ) -> WebhookRecord:
     """Enable or disable; disabling records when and why. An archived webhook cannot be
-    enabled again (:class:`WrongState`, ``meta.status`` ``archived``)."""
+    enabled again (:class:`WebhookArchived`)."""
     if status == "enabled" and webhook.archived_at is not None:
-        raise WrongState("An archived webhook cannot be enabled.", meta={"status": "archived"})
+        raise WebhookArchived()
     if status == "enabled":
         changes: dict[str, object] = {"disabled_at": None, "disabled_reason": None}
     else:

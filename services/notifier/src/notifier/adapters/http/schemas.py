@@ -1,6 +1,6 @@
 """Response documents of the notifier's routes (webhooks, their attempt logs, resends and
 events) as pydantic models for the OpenAPI document; the answers themselves are rendered by
-:mod:`notifier.adapters.views` and :mod:`notifier.adapters.api_events`, and the conformance
+:mod:`notifier.adapters.views` and :mod:`notifier.adapters.http.events`, and the conformance
 test checks that both agree."""
 
 from __future__ import annotations

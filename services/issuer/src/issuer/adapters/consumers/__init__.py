@@ -1,0 +1,1 @@
+"""Kafka subscribers and timers of the issuer: each hands its input to one use case."""

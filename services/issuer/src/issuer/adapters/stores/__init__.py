@@ -1,0 +1,1 @@
+"""Redis and Kafka implementations of the issuer's ports."""

@@ -1,0 +1,144 @@
+"""Feeding the events view from ``connect.events``: a consumer group (``notifier-events-view``)
+applies every event as it arrives, and a rebuild replays the retention window when the view's
+marker is missing (first start, FLUSHALL, a lost Redis), the way the state view is rebuilt
+from ``connect.state``. Both apply idempotently, so they may overlap."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+
+from aiokafka import TopicPartition
+
+from connect_shared.backoff import Backoff
+from connect_shared.config import KafkaSettings
+from connect_shared.events import Event
+from connect_shared.kafka import make_consumer, topic_partitions
+from connect_shared.subscriber import Incoming, Partitions, Subscriber, Subscription, model_value
+from notifier.adapters.stores.event_view import READY_KEY, REBUILD_LOCK_KEY, EventView, StoredEvent
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_FAILURE_SECONDS = 2.0
+REBUILD_LOCK_SECONDS = 600
+
+
+def _stored(received: Sequence[tuple[Event, bytes | None]]) -> list[StoredEvent]:
+    return [StoredEvent(event, raw) for event, raw in received if raw]
+
+
+async def replay_window(settings: KafkaSettings, topic: str, view: EventView) -> int:
+    """Apply every event of ``topic`` created within the retention window, up to the topic's
+    current end; returns how many records were read."""
+    partitions = await topic_partitions(settings, topic, "events-view-replay")
+    if not partitions:
+        raise RuntimeError(f"topic {topic} does not exist; create the topics first")
+    consumer = make_consumer(settings, group_id=None, client_id="events-view-replay")
+    count = 0
+    try:
+        await consumer.start()
+        assigned = [TopicPartition(topic, p) for p in partitions]
+        consumer.assign(assigned)
+        # Broker timestamps are never earlier than created-at, so this start misses nothing.
+        starts = await consumer.offsets_for_times({tp: view.window_start_ms() for tp in assigned})
+        ends = await consumer.end_offsets(assigned)
+        remaining = set()
+        for tp in assigned:
+            found = starts.get(tp)
+            if found is None:
+                consumer.seek(tp, ends[tp])
+            else:
+                consumer.seek(tp, found.offset)
+                remaining.add(tp)
+        while remaining:
+            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=2000)
+            for tp, messages in batches.items():
+                parsed = []
+                for m in messages:
+                    with contextlib.suppress(ValueError):
+                        if m.value:
+                            parsed.append((Event.model_validate_json(m.value), m.value))
+                await view.apply(_stored(parsed))
+                count += len(messages)
+                if messages and messages[-1].offset + 1 >= ends[tp]:
+                    remaining.discard(tp)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return count
+
+
+class EventViewGuardian:
+    """Answers 'is the events view usable?' and starts a rebuild when it is not."""
+
+    def __init__(self, settings: KafkaSettings, topic: str, view: EventView) -> None:
+        self._settings = settings
+        self._topic = topic
+        self._view = view
+        self._task: asyncio.Task[None] | None = None
+        self._last_failure = 0.0
+
+    async def ready(self) -> bool:
+        """True when the view holds the whole window; otherwise a rebuild is (being) started."""
+        if await self._view.redis.exists(READY_KEY):
+            return True
+        self.start_rebuild()
+        return False
+
+    def start_rebuild(self) -> None:
+        """Start a background rebuild unless one runs in this process or just failed."""
+        if self._task is not None and not self._task.done():
+            return
+        if time.monotonic() - self._last_failure < RETRY_AFTER_FAILURE_SECONDS:
+            return
+        self._task = asyncio.create_task(self._rebuild())
+
+    async def _rebuild(self) -> None:
+        redis = self._view.redis
+        try:
+            if not await redis.set(REBUILD_LOCK_KEY, "1", nx=True, ex=REBUILD_LOCK_SECONDS):
+                return  # another process rebuilds; its marker ends the 503s
+            try:
+                count = await replay_window(self._settings, self._topic, self._view)
+                await redis.set(READY_KEY, "1")
+                log.info("events view rebuilt from kafka", extra={"records": count})
+            finally:
+                await redis.delete(REBUILD_LOCK_KEY)
+        except Exception as exc:
+            self._last_failure = time.monotonic()
+            log.warning("events view rebuild failed; will retry", extra={"error": repr(exc)})
+
+    async def close(self) -> None:
+        """Cancel a running rebuild."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+
+
+async def follow_events(
+    settings: KafkaSettings, topic: str, group: str, view: EventView, guardian: EventViewGuardian
+) -> None:
+    """Apply every event of ``topic`` to the view as it arrives (consumer group ``group``,
+    offsets committed after the batch is stored); runs until cancelled."""
+
+    async def handle(batch: Sequence[Incoming[Event]]) -> None:
+        await view.apply(_stored([(i.message, i.received.value) for i in batch]))
+
+    async def before_poll(_: Partitions) -> bool:
+        await guardian.ready()  # a missing marker starts the rebuild beside the live feed
+        return True
+
+    subscription = Subscription(
+        topic,
+        group,
+        "notifier-events-view",
+        model_value(Event),
+        retry=Backoff(first=0.5, cap=2.0),
+    )
+    await Subscriber.batches(settings, subscription, handle, before_poll=before_poll).run()

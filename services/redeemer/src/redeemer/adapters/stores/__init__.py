@@ -1,0 +1,1 @@
+"""Redis and Kafka implementations of the redeemer's ports."""

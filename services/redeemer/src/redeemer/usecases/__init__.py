@@ -1,0 +1,1 @@
+"""What the redeemer does: accept a redeem, carry a redemption out."""

@@ -1,0 +1,77 @@
+"""In-memory fakes of the redeemer's ports (``redeemer.ports``); the port contract test
+(``tests/redeemer/integration/test_port_contracts.py``) holds them to the real store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from connect_shared.domain_errors import StoreUnavailable
+from connect_shared.events import Event
+from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
+from connect_shared.redemptions import RedemptionRequest
+from redeemer.domain.outcome import Outcome
+
+
+@dataclass
+class FakeRecords:
+    """Both record ports over a dict; ``emitted`` is what reached ``connect.events``,
+    ``submitted`` what reached ``connect.redemptions``."""
+
+    records: dict[str, ShareTokenRecord | SourceObjectRecord | ConnectionRecord] = field(
+        default_factory=dict
+    )
+    ready: bool = True
+    emitted: list[Event] = field(default_factory=list)
+    announced: set[str] = field(default_factory=set)
+    attempts: dict[str, datetime] = field(default_factory=dict)
+    submitted: list[RedemptionRequest] = field(default_factory=list)
+    unavailable: bool = False
+
+    async def view_ready(self) -> bool:
+        return self.ready
+
+    async def token(self, token_id: str) -> ShareTokenRecord | None:
+        found = self.records.get(token_id)
+        return found if isinstance(found, ShareTokenRecord) else None
+
+    async def connection(self, connection_id: str) -> ConnectionRecord | None:
+        found = self.records.get(connection_id)
+        return found if isinstance(found, ConnectionRecord) else None
+
+    async def object(self, object_id: str) -> SourceObjectRecord | None:
+        found = self.records.get(object_id)
+        return found if isinstance(found, SourceObjectRecord) else None
+
+    async def objects(self, object_ids: list[str]) -> list[SourceObjectRecord | None]:
+        return [await self.object(i) for i in object_ids]
+
+    async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:
+        if token_id in self.attempts:
+            return self.attempts[token_id], True
+        self.attempts[token_id] = now
+        return now, False
+
+    async def redemption_finished(
+        self, outcome: Outcome, events: list[Event], *, retried: bool
+    ) -> None:
+        if retried:
+            landed = {e.id for e in self.emitted}
+            events = [e for e in events if e.id not in landed]
+        for obj in outcome.objects:
+            self.records[obj.id] = obj
+        self.records[outcome.token.id] = outcome.token
+        self.emitted += events
+        self.announced.add(outcome.token.id)
+
+    async def announce(self, token: ShareTokenRecord, events: list[Event]) -> None:
+        if token.id not in self.announced:
+            landed = {e.id for e in self.emitted}
+            self.emitted += [e for e in events if e.id not in landed]
+            self.announced.add(token.id)
+
+    async def submit(self, token: ShareTokenRecord, request: RedemptionRequest) -> None:
+        if self.unavailable:
+            raise StoreUnavailable("Kafka did not acknowledge the write; nothing was stored.")
+        self.records[token.id] = token
+        self.submitted.append(request)
