@@ -132,6 +132,22 @@ async def test_webhooks_every_method_and_the_events_they_carry(org_factory: Any)
         await sink.stop()
 
 
+async def test_webhook_actions_and_an_archived_webhook_in_the_list(org_factory: Any) -> None:
+    async with sdk(org_factory("sdk-hook-actions")["api-key"]) as connect:
+        hook = await connect.webhooks.create("http://127.0.0.1:9/hook", ["inquiry.created"])
+        assert (await connect.webhooks.disable(hook.id)).attributes.status == "disabled"
+        assert (await connect.webhooks.enable(hook.id)).attributes.status == "enabled"
+        copy = await connect.webhooks.clone(hook.id)
+        assert copy.id != hook.id and copy.attributes.secret not in (None, hook.attributes.secret)
+        archived = await connect.webhooks.archive(hook.id)
+        assert archived.attributes.status == "archived" and archived.attributes.archived_at
+        listed = {w.id: w.attributes.status for w in await connect.webhooks.list()}
+        assert listed == {hook.id: "archived", copy.id: "enabled"}
+        with pytest.raises(ApiError) as refused:
+            await connect.webhooks.enable(hook.id)
+        assert refused.value.status == 409
+
+
 async def test_workflows_every_method(org_factory: Any) -> None:
     async with sdk(org_factory("sdk-wfl")["api-key"]) as connect:
         workflow = await connect.workflows.create(

@@ -21,6 +21,7 @@ USER_DATA_MEMBERS = frozenset(
         "source-data",  # a peek: field names to values or presence
         "present-fields",  # provenance: field names
         "filter",  # a workflow trigger's filter
+        "payload-filter",  # a webhook's filter: member names of the event payload
     }
 )
 """Members (by their kebab-case name) whose value is user data: never inflected inside."""

@@ -53,6 +53,10 @@ class OrganizationRecord(_Record):
         le=MAX_RATE_LIMIT,
         description="Requests per second per API key; bursts of twice that.",
     )
+    api_version: str | None = Field(
+        None,
+        description="Persona API version its requests default to (None: the Connect contract).",
+    )
 
 
 class ApiKeyRecord(_Record):
@@ -71,6 +75,9 @@ class ConnectionRecord(_Record):
     status: ConnectionStatus = "pending"
     sharing: dict[str, SharingLevel] = Field(
         default_factory=dict, description="Per source field; fields not named are shared in full."
+    )
+    creator_id: str | None = Field(
+        None, description="The API key (api_...) that created it; None on older records."
     )
 
 
@@ -123,6 +130,9 @@ class ShareTokenRecord(_Record):
     destination_id: str | None = None
     destination_type: str | None = None
     expiry_announced: bool = False
+    creator_id: str | None = Field(
+        None, description="The API key (api_...) or workflow (wfl_...) that created it."
+    )
 
 
 def rate_limit_lookup(org_id: str) -> str:
@@ -130,14 +140,19 @@ def rate_limit_lookup(org_id: str) -> str:
     return f"lk:rate-limit:{org_id}"
 
 
+def api_version_lookup(org_id: str) -> str:
+    """The lookup key holding an organization's default Persona API version (read by the auth
+    script; absent means the Connect contract)."""
+    return f"lk:api-version:{org_id}"
+
+
 def organization_state(org: OrganizationRecord) -> StateRecord:
-    """State write for an organization; its budget is a lookup, so a rebuild restores it."""
-    return indexed_state(
-        "organization",
-        org,
-        "idx:organization",
-        lookups={rate_limit_lookup(org.id): str(org.rate_limit)},
-    )
+    """State write for an organization; its budget and default API version are lookups, so a
+    rebuild restores them."""
+    lookups = {rate_limit_lookup(org.id): str(org.rate_limit)}
+    if org.api_version is not None:
+        lookups[api_version_lookup(org.id)] = org.api_version
+    return indexed_state("organization", org, "idx:organization", lookups=lookups)
 
 
 def api_key_lookup(secret_sha256: str) -> str:

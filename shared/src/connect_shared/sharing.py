@@ -36,21 +36,35 @@ def exists(fields: Mapping[str, Any], name: str) -> bool:
     return fields.get(name) is not None
 
 
-def peek_view(fields: Mapping[str, Any], settings: Mapping[str, SharingLevel]) -> dict[str, Any]:
+class PeekView(dict[str, Any]):
+    """The peeked fields (name to value or presence boolean) that also know each field's
+    level (``levels``), which a boolean alone cannot tell apart from a ``full`` boolean."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: dict[str, SharingLevel] = {}
+
+    def put(self, name: str, level: SharingLevel, value: Any) -> None:
+        """Record one shared field."""
+        self[name] = value
+        self.levels[name] = level
+
+
+def peek_view(fields: Mapping[str, Any], settings: Mapping[str, SharingLevel]) -> PeekView:
     """The source data a destination may peek at: each ``full`` field with its value, each
     ``presence`` field as a boolean (does it exist), ``none`` fields left out. A ``presence``
     field the settings name explicitly is reported even when the object lacks it (``False``),
     so the destination learns that it is missing."""
-    view: dict[str, Any] = {}
+    view = PeekView()
     for name, value in fields.items():
         level = level_of(name, settings)
         if level == "full":
-            view[name] = value
+            view.put(name, level, value)
         elif level == "presence":
-            view[name] = value is not None
+            view.put(name, level, value is not None)
     for name, level in settings.items():
         if level == "presence" and name != DEFAULT_ENTRY and name not in fields:
-            view[name] = False
+            view.put(name, level, False)
     return view
 
 

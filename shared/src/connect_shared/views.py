@@ -26,6 +26,18 @@ __all__ = [
 ]
 
 
+CREATOR_TYPES = {"api_": "api-key", "wfl_": "workflow", "user_": "user"}
+
+
+def creator_relationship(creator_id: str | None) -> dict[str, Any] | None:
+    """``{"data": {"type": "api-key", "id": "api_..."}}`` for whoever created an object (the
+    type follows the id's prefix); None when the record predates creators."""
+    if creator_id is None:
+        return None
+    prefix = creator_id.split("_", 1)[0] + "_"
+    return relationship(CREATOR_TYPES.get(prefix, "api-key"), creator_id)
+
+
 def share_token_resource(
     token: ShareTokenRecord, viewer_org_id: str, now_ms: int
 ) -> dict[str, Any]:
@@ -50,6 +62,9 @@ def share_token_resource(
         "source": relationship(token.source_type, token.source_id),
         "destination": relationship(token.destination_type, token.destination_id),
     }
+    creator = creator_relationship(token.creator_id)
+    if creator is not None:
+        relationships["creator"] = creator
     return resource(SHARE_TOKEN_TYPE, token.id, attributes, relationships)
 
 
@@ -63,7 +78,9 @@ def connection_resource(connection: ConnectionRecord) -> dict[str, Any]:
         "created-at": connection.created_at,
         "updated-at": connection.updated_at,
     }
-    return resource(CONNECTION_TYPE, connection.id, attributes)
+    creator = creator_relationship(connection.creator_id)
+    relationships = {"creator": creator} if creator is not None else None
+    return resource(CONNECTION_TYPE, connection.id, attributes, relationships)
 
 
 def source_object_resource(obj: SourceObjectRecord) -> dict[str, Any]:

@@ -29,6 +29,14 @@ async def test_create_writes_a_pending_connection_and_tells_both_sides() -> None
     }
 
 
+async def test_create_names_the_api_key_that_made_the_connection() -> None:
+    world = World()
+    source, destination = world.organization(), world.organization()
+    created = await world.connections.create(source, destination, creator_id="key_unit1")
+    assert created.creator_id == "key_unit1"
+    assert (await world.entities.connection(created.id)) == created
+
+
 async def test_create_towards_an_unknown_organization_writes_nothing() -> None:
     world = World()
     with pytest.raises(InvalidValue):

@@ -39,6 +39,13 @@ async def test_create_writes_the_token_with_both_created_events() -> None:
     assert await world.entities.due(token.expires_at_ms, 10) == [token.id]
 
 
+async def test_create_names_the_api_key_or_workflow_that_asked() -> None:
+    world, source, _, connection_id, object_id = issuing_world()
+    token = await world.tokens.create(source, connection_id, object_id, 3600, creator_id="wf_1")
+    assert token.creator_id == "wf_1"
+    assert (await world.entities.share_token(token.id)) == token
+
+
 async def test_create_with_a_taken_id_is_refused_without_a_second_write() -> None:
     world, source, _, connection_id, object_id = issuing_world()
     first = await world.tokens.create(source, connection_id, object_id, 3600, token_id="cnst_x1")

@@ -18,7 +18,7 @@ from notifier.adapters.stores.queue import DeliveryQueue, EventFanout
 from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.bootstrap import address_policy
 from notifier.config import NotifierSettings
-from notifier.domain.webhooks import new_webhook, set_status
+from notifier.domain.webhooks import archive, new_webhook, set_status
 from notifier.ports import Redeliveries, UrlVetting, WebhookRegistry
 from tests.notifier.unit.fakes import FakeRedeliveries, FakeVetting, FakeWebhooks
 
@@ -94,6 +94,27 @@ async def test_webhooks_change_only_from_the_version_read(ports: Ports) -> None:
     with pytest.raises(LostRace) as gone:
         await ports.webhooks.delete(older.id, again.version)
     assert gone.value.meta == {"status": "deleted"}
+
+
+async def test_webhooks_keep_their_persona_settings_and_archive_stamp(ports: Ports) -> None:
+    org = new_id("org_")
+    made = new_webhook(org, "https://a.example.com", ["*"], "persona", datetime.now(UTC))
+    webhook = made.model_copy(
+        update={
+            "name": "CRM",
+            "description": "completed inquiries",
+            "api_version": "2025-12-08",
+            "api_key_inflection": "snake",
+            "payload_filter": {"data": {"attributes": {"status": "completed"}}},
+        }
+    )
+    await ports.webhooks.create(webhook)
+    read = await ports.webhooks.read_for(org, webhook.id)
+    assert read is not None and read.value == webhook
+    archived = archive(webhook, datetime.now(UTC))
+    await ports.webhooks.change(archived, read.version)
+    again = await ports.webhooks.read_for(org, webhook.id)
+    assert again is not None and again.value == archived and again.value.archived
 
 
 async def test_reservations_hold_places_under_the_cap(ports: Ports) -> None:

@@ -75,12 +75,18 @@ class WebhookAttributes(Model):
 
     url: str
     enabled_events: list[str] = Field(alias="enabled-events")
-    status: Literal["enabled", "disabled"]
+    status: Literal["enabled", "disabled", "archived"]
     signature_format: Literal["persona", "standard-webhooks"] = Field(alias="signature-format")
     created_at: str = Field(alias="created-at")
     updated_at: str = Field(alias="updated-at")
     disabled_at: str | None = Field(None, alias="disabled-at")
     disabled_reason: str | None = Field(None, alias="disabled-reason")
+    name: str | None = None
+    description: str | None = None
+    api_version: str | None = Field(None, alias="api-version")
+    api_key_inflection: str | None = Field(None, alias="api-key-inflection")
+    payload_filter: dict[str, Any] | None = Field(None, alias="payload-filter")
+    archived_at: str | None = Field(None, alias="archived-at")
     secret: str | None = None
 
 

@@ -289,6 +289,23 @@ class Webhooks(_Collection[Webhook]):
         body: dict[str, Any] = {"meta": meta} if meta else {}
         return await self._one("POST", f"{self._path}/{id_}/rotate-secret", body or None)
 
+    async def enable(self, id_: str) -> Webhook:
+        """Enable (409 when archived); its failure streak is forgotten."""
+        return await self._one("POST", f"{self._path}/{id_}/enable")
+
+    async def disable(self, id_: str) -> Webhook:
+        """Disable: nothing is delivered until it is enabled again."""
+        return await self._one("POST", f"{self._path}/{id_}/disable")
+
+    async def archive(self, id_: str) -> Webhook:
+        """Archive for good: it delivers nothing and cannot be enabled again."""
+        return await self._one("POST", f"{self._path}/{id_}/archive")
+
+    async def clone(self, id_: str, *, idempotency_key: str | None = None) -> Webhook:
+        """A new webhook with the same settings; its own ``attributes.secret`` is in this
+        answer only."""
+        return await self._one("POST", f"{self._path}/{id_}/clone", key=idempotency_key)
+
     async def deliveries(
         self, id_: str, *, event_id: str | None = None, size: int | None = None
     ) -> builtins.list[DeliveryAttempt]:

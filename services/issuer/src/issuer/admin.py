@@ -15,6 +15,7 @@ from typing import Any
 from connect_shared import jsonutil
 from connect_shared.clock import utcnow
 from connect_shared.config import load_settings
+from connect_shared.persona.version import SUPPORTED_VERSIONS
 from connect_shared.records import DEFAULT_RATE_LIMIT
 from connect_shared.runtime import Runtime, open_runtime
 from issuer.adapters.stores.ingest_key_store import IngestKeyStore
@@ -23,7 +24,13 @@ from issuer.bootstrap import ingest_key_store
 from issuer.config import IssuerSettings
 from issuer.dead_letter_admin import add_dlq_commands, list_dead_letters, replay_dead_letters
 from issuer.domain.ingest_keys import revoke_ingest_key
-from issuer.domain.organizations import issue_key, new_organization, revoke_key, set_rate_limit
+from issuer.domain.organizations import (
+    issue_key,
+    new_organization,
+    revoke_key,
+    set_api_version,
+    set_rate_limit,
+)
 
 VIEW_WAIT_SECONDS = 60.0
 
@@ -45,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     limit = org.add_parser("set-rate-limit", help="change an organization's per-key budget")
     limit.add_argument("org_id", help="organization id (org_...)")
     limit.add_argument("rate_limit", type=int, help="requests per second per API key")
+    version = org.add_parser(
+        "set-api-version", help="the Persona API version an organization's requests default to"
+    )
+    version.add_argument("org_id", help="organization id (org_...)")
+    version.add_argument(
+        "api_version", help=f"one of {', '.join(SUPPORTED_VERSIONS)}, or none for Connect's"
+    )
     key = nouns.add_parser("key", help="API keys").add_subparsers(dest="verb", required=True)
     key_create = key.add_parser("create", help="create another API key for an organization")
     key_create.add_argument("--org", required=True, help="organization id (org_...)")
@@ -104,7 +118,13 @@ class Admin:
     async def list_organizations(self) -> Any:
         """``org list``."""
         return [
-            {"id": o.id, "name": o.name, "rate-limit": o.rate_limit, "created-at": o.created_at}
+            {
+                "id": o.id,
+                "name": o.name,
+                "rate-limit": o.rate_limit,
+                "api-version": o.api_version,
+                "created-at": o.created_at,
+            }
             for o in await self._orgs.organizations()
         ]
 
@@ -116,6 +136,16 @@ class Admin:
         updated = set_rate_limit(existing, rate_limit, utcnow())
         await self._orgs.save_organization(updated)
         return {"id": updated.id, "rate-limit": updated.rate_limit}
+
+    async def set_api_version(self, org_id: str, api_version: str) -> Any:
+        """``org set-api-version``: the Persona version the organization's requests default
+        to (``none``: the Connect contract)."""
+        existing = await self._orgs.organization(org_id)
+        if existing is None:
+            raise LookupError(f"no organization {org_id}")
+        updated = set_api_version(existing, api_version, SUPPORTED_VERSIONS, utcnow())
+        await self._orgs.save_organization(updated)
+        return {"id": updated.id, "api-version": updated.api_version}
 
     async def create_key(self, org_id: str) -> Any:
         """``key create``: another API key for an organization."""
@@ -181,6 +211,8 @@ def _command(admin: Admin, args: argparse.Namespace) -> Awaitable[Any]:
             return admin.list_organizations()
         case ("org", "set-rate-limit"):
             return admin.set_rate_limit(args.org_id, args.rate_limit)
+        case ("org", "set-api-version"):
+            return admin.set_api_version(args.org_id, args.api_version)
         case ("key", "create"):
             return admin.create_key(args.org)
         case ("key", "revoke"):

@@ -10,7 +10,7 @@ from connect_shared.openapi import serving as openapi
 from connect_shared.web.pages import mount_dashboard
 from issuer.adapters.consumers.workers import consume_source_events, sweep_expired_tokens
 from issuer.adapters.consumers.workflows import execute_workflows
-from issuer.adapters.http import connections, share_tokens, source_objects
+from issuer.adapters.http import connections, includes, share_tokens, source_objects
 from issuer.adapters.http import workflows as workflows_http
 from issuer.adapters.http.errors import ISSUER_ERRORS
 from issuer.bootstrap import issuer_context
@@ -28,6 +28,7 @@ def create_app(settings: IssuerSettings) -> web.Application:
     connections.add_routes(app)
     source_objects.add_routes(app)
     share_tokens.add_routes(app)
+    includes.register(app)
     openapi.add_routes(app)
     workflows_http.add_routes(app)
     mount_dashboard(app, create_dashboard(settings))

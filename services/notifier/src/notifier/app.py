@@ -10,6 +10,7 @@ from connect_shared.secret_box import REPLAY_PURPOSE, SecretBox, decode_key
 from connect_shared.web.pages import mount_dashboard
 from notifier.adapters.http import deliveries as api_deliveries
 from notifier.adapters.http import events as api_events
+from notifier.adapters.http import webhook_actions
 from notifier.adapters.http import webhooks as api_webhooks
 from notifier.adapters.http.errors import NOTIFIER_ERRORS
 from notifier.bootstrap import notifier_context
@@ -27,6 +28,7 @@ def create_app(settings: NotifierSettings) -> web.Application:
     )
     app.cleanup_ctx.append(notifier_context(settings))
     api_webhooks.add_routes(app)
+    webhook_actions.add_routes(app)
     api_deliveries.add_routes(app)
     app.cleanup_ctx.append(events_context(settings))
     api_events.add_routes(app)

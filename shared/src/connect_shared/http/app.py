@@ -17,6 +17,7 @@ from connect_shared.http.middleware import (
     key_inflection,
     request_context,
 )
+from connect_shared.persona.middleware import persona_compat
 from connect_shared.runtime import runtime_context
 
 
@@ -37,6 +38,7 @@ def create_base_app(
             request_context,
             errors_as_jsonapi,
             key_inflection,
+            persona_compat,
             authenticate,
             idempotency_keys,
             domain_errors,

@@ -35,7 +35,7 @@ from connect_shared.errors import (
 from connect_shared.http.error_table import table_of
 from connect_shared.http.keys import PRINCIPAL_KEY, REQUEST_ID_KEY, SERVICE_NAME
 from connect_shared.http.metrics import HTTP_LATENCY, HTTP_REQUESTS, route_label
-from connect_shared.http.rate_limit import BURST_SECONDS, Verdict, admit
+from connect_shared.http.rate_limit import ADMISSION_KEY, BURST_SECONDS, Verdict, admit
 from connect_shared.http.responses import json_response
 from connect_shared.ids import new_id
 from connect_shared.inflection import INFLECTIONS, inflect_keys
@@ -162,6 +162,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             "A valid API key is required: 'Authorization: Bearer <key>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    request[ADMISSION_KEY] = admission
     if admission.verdict is Verdict.OVER_BUDGET:
         raise TooManyRequests(
             f"This API key is over its budget of {admission.rate_limit} requests per second "

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
+from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
@@ -30,8 +31,10 @@ BURST_SECONDS = 2  # a burst of twice the per-second rate
 _MICROS = 1_000_000
 
 # KEYS[1] view marker, KEYS[2] the key's lookup; ARGV[1] default rate, ARGV[2] burst seconds.
-# Answers {0} view missing, {1} unknown key, {2, key, org, 0, rate} admitted,
-# {3, key, org, wait in microseconds, rate} over budget (nothing is consumed then).
+# Answers {0} view missing, {1} unknown key, {2, key, org, 0, rate, version, remaining, full}
+# admitted, {3, key, org, wait in microseconds, rate, version, 0, full} over budget (nothing is
+# consumed then). ``version`` is the organization's default API version ('' for none),
+# ``remaining`` the requests the bucket still holds, ``full`` microseconds until it is full.
 _SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 local owner = redis.call('GET', KEYS[2])
@@ -51,10 +54,14 @@ local tat = tonumber(redis.call('GET', bucket) or '') or now
 if tat < now then tat = now end
 local next_tat = tat + interval
 local allowed_at = next_tat - tolerance
-if allowed_at > now then return {3, key_id, org_id, math.ceil(allowed_at - now), rate} end
+local version = redis.call('GET', 'lk:api-version:' .. org_id) or ''
+if allowed_at > now then
+  return {3, key_id, org_id, math.ceil(allowed_at - now), rate, version, 0, math.ceil(tat - now)}
+end
 redis.call('SET', bucket, string.format('%.3f', next_tat),
            'PX', math.ceil((next_tat - now) / 1000) + 1)
-return {2, key_id, org_id, 0, rate}
+local remaining = math.floor((now + tolerance - next_tat) / interval)
+return {2, key_id, org_id, 0, rate, version, remaining, math.ceil(next_tat - now)}
 """
 _SHA = hashlib.sha1(_SCRIPT.encode(), usedforsecurity=False).hexdigest()
 
@@ -76,11 +83,29 @@ class Admission:
     principal: Principal | None = None
     rate_limit: int = DEFAULT_RATE_LIMIT
     wait_micros: int = 0
+    api_version: str | None = None
+    remaining: int = 0
+    full_micros: int = 0
+
+    @property
+    def burst(self) -> int:
+        """How many requests a full bucket holds (twice the per-second rate)."""
+        return self.rate_limit * BURST_SECONDS
+
+    @property
+    def reset_seconds(self) -> int:
+        """Whole seconds until the bucket is full again (0 when it is)."""
+        return max(0, math.ceil(self.full_micros / _MICROS))
 
     @property
     def retry_after_seconds(self) -> int:
         """Whole seconds until a request would be admitted again (at least 1)."""
         return max(1, math.ceil(self.wait_micros / _MICROS))
+
+
+ADMISSION_KEY = web.RequestKey("connect.admission", Admission)
+"""The admission of an authenticated request (its organization's default API version and the
+key's budget, for the response headers)."""
 
 
 async def admit(redis: Redis, key_lookup: str) -> Admission:
@@ -95,4 +120,12 @@ async def admit(redis: Redis, key_lookup: str) -> Admission:
     if verdict in (Verdict.VIEW_MISSING, Verdict.UNKNOWN_KEY):
         return Admission(verdict)
     principal = Principal(api_key_id=as_text(raw[1]), organization_id=as_text(raw[2]))
-    return Admission(verdict, principal, rate_limit=int(raw[4]), wait_micros=int(raw[3]))
+    return Admission(
+        verdict,
+        principal,
+        rate_limit=int(raw[4]),
+        wait_micros=int(raw[3]),
+        api_version=as_text(raw[5]) or None,
+        remaining=max(0, int(raw[6])),
+        full_micros=max(0, int(raw[7])),
+    )

@@ -70,7 +70,9 @@ async def create(request: web.Request) -> web.Response:
     try:
         body = parse_attributes(CreateConnection, {"destination-organization-id": destination})
         connection = await issuer(request).connections.create(
-            viewer.organization_id, body.destination_organization_id
+            viewer.organization_id,
+            body.destination_organization_id,
+            creator_id=viewer.api_key_id,
         )
     except (ApiError, DomainError) as refused:
         error = form_refusal(request, refused)

@@ -118,7 +118,11 @@ async def create(request: web.Request) -> web.Response:
     try:
         body = parse_attributes(CreateShareToken, attributes)
         token = await issuer(request).tokens.create(
-            viewer.organization_id, body.connection_id, body.source_id, body.expires_in_seconds
+            viewer.organization_id,
+            body.connection_id,
+            body.source_id,
+            body.expires_in_seconds,
+            creator_id=viewer.api_key_id,
         )
     except (ApiError, DomainError) as refused:
         error = form_refusal(request, refused)

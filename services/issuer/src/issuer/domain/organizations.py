@@ -55,6 +55,22 @@ def set_rate_limit(org: OrganizationRecord, rate_limit: int, now: datetime) -> O
     )
 
 
+CONNECT_VERSION = "none"
+"""What ``org set-api-version`` takes to go back to the Connect contract."""
+
+
+def set_api_version(
+    org: OrganizationRecord, version: str, supported: tuple[str, ...], now: datetime
+) -> OrganizationRecord:
+    """The same organization whose requests default to Persona API ``version`` (one of
+    ``supported``), or to the Connect contract for ``none``."""
+    if version != CONNECT_VERSION and version not in supported:
+        names = ", ".join((*supported, CONNECT_VERSION))
+        raise ValueError(f"unsupported API version {version!r} (one of: {names})")
+    chosen = None if version == CONNECT_VERSION else version
+    return org.model_copy(update={"api_version": chosen, "updated_at": iso(now)})
+
+
 def issue_key(organization_id: str, now: datetime) -> IssuedKey:
     """A new API key for ``organization_id``; only its hash is ever stored."""
     secret = generate_secret()

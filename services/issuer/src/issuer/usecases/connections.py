@@ -43,10 +43,14 @@ class ConnectionUseCases:
         self._store = store
         self._clock = clock
 
-    async def create(self, org_id: str, destination_org_id: str) -> ConnectionRecord:
-        """A ``pending`` connection from ``org_id`` to an existing other organization."""
+    async def create(
+        self, org_id: str, destination_org_id: str, *, creator_id: str | None = None
+    ) -> ConnectionRecord:
+        """A ``pending`` connection from ``org_id`` to an existing other organization, made
+        by ``creator_id`` (the API key)."""
         exists = await self._store.organization(destination_org_id) is not None
         connection = rules.new_connection(org_id, destination_org_id, exists, self._clock())
+        connection = connection.model_copy(update={"creator_id": creator_id})
         await self._save(connection, "created")
         return connection
 

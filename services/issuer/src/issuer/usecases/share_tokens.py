@@ -57,11 +57,13 @@ class ShareTokenUseCases:
         ttl_seconds: int,
         *,
         token_id: str | None = None,
+        creator_id: str | None = None,
     ) -> ShareTokenRecord:
         """A ``created`` token; answered only once the token and both events are durable.
 
         ``token_id`` fixes the new token's id (a workflow run derives it from the run, so a
         retried run cannot issue a second token): :class:`ShareTokenExists` if it is taken.
+        ``creator_id`` names the API key or workflow that asked for it.
         """
         if token_id is not None and await self._store.share_token(token_id) is not None:
             raise ShareTokenExists("A share token with this id exists.", meta={"id": token_id})
@@ -74,6 +76,7 @@ class ShareTokenUseCases:
         token = rules.new_share_token(connection, source, ttl_seconds, now)
         if token_id is not None:
             token = token.model_copy(update={"id": token_id})
+        token = token.model_copy(update={"creator_id": creator_id})
         events = [(token.id, event) for event in rules.created_events(token, now)]
         await self._store.put(share_token_state(token), events=events)
         return token

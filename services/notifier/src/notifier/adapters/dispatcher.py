@@ -24,7 +24,12 @@ from notifier.adapters.finisher import FinishBatcher
 from notifier.adapters.sender import HttpSender
 from notifier.adapters.stores.queue import DeliveryQueue, Finish
 from notifier.adapters.stores.webhook_store import WebhookStore
-from notifier.domain.deliveries import ClaimedDelivery, attempt_entry, attempt_headers
+from notifier.domain.deliveries import (
+    ClaimedDelivery,
+    attempt_entry,
+    attempt_headers,
+    for_webhook,
+)
 from notifier.domain.outcome import decide, failing_too_long
 from notifier.domain.schedule import RetryPolicy
 from notifier.domain.webhooks import WebhookRecord
@@ -188,6 +193,8 @@ class Dispatcher:
     async def _attempt_once(self, delivery: ClaimedDelivery, webhook: WebhookRecord) -> None:
         now_s = int(time.time())
         total = self._policy.total_attempts
+        # The webhook's API version and key inflection decide the bytes (and so the signature).
+        delivery = for_webhook(delivery, webhook)
         headers = attempt_headers(webhook, delivery, total, now_s)
         result = await self._sender.send(webhook.url, delivery.body, headers)
         outcome = decide(result, delivery.attempt_number, self._policy, random.random())  # noqa: S311

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from connect_shared.clock import iso
 from connect_shared.ids import derived_id
+from connect_shared.persona.events import event_body
 from notifier.domain.signing import signature_headers
 from notifier.domain.webhooks import WebhookRecord
 
@@ -34,6 +35,13 @@ class ClaimedDelivery:
     def attempt_number(self) -> int:
         """The number of the attempt about to be made (1-based)."""
         return self.attempts_made + 1
+
+
+def for_webhook(delivery: ClaimedDelivery, webhook: WebhookRecord) -> ClaimedDelivery:
+    """``delivery`` with the body ``webhook`` receives: the event in the shape of its
+    ``api-version`` (Persona's event shape for a Persona version) and its key inflection."""
+    body = event_body(delivery.body, webhook.api_version, webhook.api_key_inflection)
+    return delivery if body is delivery.body else replace(delivery, body=body)
 
 
 def attempt_headers(

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from connect_shared.clock import epoch_ms, iso
+from connect_shared.domain_errors import WrongState
 from connect_shared.ids import new_id
 from notifier.domain.signing import SignatureFormat, new_secret
 
 WebhookStatus = Literal["enabled", "disabled"]
+KeyInflection = Literal["kebab", "camel", "snake"]
 ALL_EVENTS = "*"
+
+
+class WebhookArchived(WrongState):
+    """An archived webhook cannot be enabled again (409, ``meta.status`` ``archived``)."""
+
+    def __init__(self) -> None:
+        super().__init__("An archived webhook cannot be enabled.", status="archived")
 
 
 class SigningSecret(BaseModel):
@@ -46,15 +55,40 @@ class WebhookRecord(BaseModel):
     updated_at: str
     disabled_at: str | None = None
     disabled_reason: str | None = None
+    name: str | None = None
+    description: str | None = None
+    # The event shape its deliveries take: None is Connect's, a Persona version is Persona's.
+    api_version: str | None = None
+    api_key_inflection: KeyInflection = "kebab"
+    payload_filter: dict[str, Any] | None = None
+    archived_at: str | None = None
 
     def live_secrets(self, now_ms: int) -> list[str]:
         """Secrets that sign at ``now_ms``, newest first (the current one always does)."""
         current, *older = self.secrets
         return [current.value, *(s.value for s in older if s.live(now_ms))]
 
-    def wants(self, event_name: str) -> bool:
-        """True when this webhook is enabled and subscribed to ``event_name``."""
-        return self.status == "enabled" and subscribed(self.enabled_events, event_name)
+    def wants(self, event_name: str, payload: Mapping[str, Any] | None = None) -> bool:
+        """True when this webhook is enabled, subscribed to ``event_name`` and its
+        ``payload-filter`` (if any) matches the event's ``payload``."""
+        if self.status != "enabled" or not subscribed(self.enabled_events, event_name):
+            return False
+        return not self.payload_filter or matches(self.payload_filter, payload or {})
+
+    @property
+    def archived(self) -> bool:
+        """An archived webhook delivers nothing and cannot be enabled again."""
+        return self.archived_at is not None
+
+
+def matches(pattern: Any, value: Any) -> bool:
+    """True when every member of ``pattern`` is in ``value`` with a matching value (objects
+    compare member by member, anything else by equality): a payload filter's rule."""
+    if isinstance(pattern, Mapping):
+        if not isinstance(value, Mapping):
+            return False
+        return all(k in value and matches(v, value[k]) for k, v in pattern.items())
+    return bool(pattern == value)
 
 
 def subscribed(enabled_events: Sequence[str], event_name: str) -> bool:
@@ -84,6 +118,32 @@ def new_webhook(
     )
 
 
+def archive(webhook: WebhookRecord, now: datetime) -> WebhookRecord:
+    """The webhook archived: disabled for good (it keeps its attempt log)."""
+    stamp = iso(now)
+    return set_status(webhook, "disabled", now, "archived").model_copy(
+        update={"archived_at": stamp}
+    )
+
+
+def cloned(webhook: WebhookRecord, now: datetime) -> WebhookRecord:
+    """A new webhook with the settings of ``webhook`` (url, events, name, filters, formats),
+    its own id and a fresh secret; enabled unless the original is disabled or archived."""
+    fresh = new_webhook(
+        webhook.organization_id, webhook.url, webhook.enabled_events, webhook.signature_format, now
+    )
+    copy = fresh.model_copy(
+        update={
+            "name": webhook.name,
+            "description": webhook.description,
+            "api_version": webhook.api_version,
+            "api_key_inflection": webhook.api_key_inflection,
+            "payload_filter": webhook.payload_filter,
+        }
+    )
+    return copy if webhook.status == "enabled" else set_status(copy, "disabled", now)
+
+
 def rotate_secret(webhook: WebhookRecord, old_expires_in: int, now: datetime) -> WebhookRecord:
     """A new current secret; every older live one stops signing ``old_expires_in`` s from now
     at the latest (secrets already expired are dropped)."""
@@ -101,7 +161,10 @@ def rotate_secret(webhook: WebhookRecord, old_expires_in: int, now: datetime) ->
 def set_status(
     webhook: WebhookRecord, status: WebhookStatus, now: datetime, reason: str | None = None
 ) -> WebhookRecord:
-    """Enable or disable; disabling records when and why."""
+    """Enable or disable; disabling records when and why. An archived webhook cannot be
+    enabled again (:class:`WebhookArchived`)."""
+    if status == "enabled" and webhook.archived_at is not None:
+        raise WebhookArchived()
     if status == "enabled":
         changes: dict[str, object] = {"disabled_at": None, "disabled_reason": None}
     else:

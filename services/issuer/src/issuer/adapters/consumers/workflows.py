@@ -51,6 +51,7 @@ class CreateShareTokenAction:
                 source_id,
                 action.expires_in_seconds or DEFAULT_TTL_SECONDS,
                 token_id=token_id,
+                creator_id=run.workflow.id,
             )
         return ActionDone(SHARE_TOKEN_TYPE, token_id)
 

@@ -27,9 +27,9 @@ async def create(request: web.Request) -> web.Response:
     """``POST /connect/connections``: 201, ``pending``."""
     attributes, _ = await read_document(request)
     body = parse_attributes(CreateConnection, attributes)
-    org_id = principal(request).organization_id
+    caller = principal(request)
     connection = await request.app[ISSUER].connections.create(
-        org_id, body.destination_organization_id
+        caller.organization_id, body.destination_organization_id, creator_id=caller.api_key_id
     )
     return render.one(connection_resource(connection), status=201)
 

@@ -48,6 +48,9 @@ class ShareTokenRelationships(_Schema):
     connection: ToOne
     source: ToOne
     destination: ToOne
+    creator: ToOne | None = Field(
+        None, description="The API key (api-key) or workflow that created the token."
+    )
 
 
 class ShareToken(_Schema):
@@ -76,6 +79,9 @@ class Connection(_Schema):
     type: Literal["connect/connection"]
     id: str = Field(pattern=r"^cxn_")
     attributes: ConnectionAttributes
+    relationships: dict[str, ToOne] | None = Field(
+        None, description="``creator``: the API key that created the connection."
+    )
 
 
 class SourceObjectAttributes(_Schema):

@@ -13,6 +13,7 @@ from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.records import ShareTokenRecord
+from connect_shared.sharing import PeekView
 from connect_shared.views import share_token_resource
 from issuer.adapters.http import render
 from issuer.adapters.http.queries import (
@@ -37,9 +38,14 @@ async def create(request: web.Request) -> web.Response:
     """``POST /connect/share-tokens``: 201 once the token and both events are on Kafka."""
     attributes, _ = await read_document(request)
     body = parse_attributes(CreateShareToken, attributes)
-    org_id = principal(request).organization_id
+    caller = principal(request)
+    org_id = caller.organization_id
     token = await request.app[ISSUER].tokens.create(
-        org_id, body.connection_id, body.source_id, body.expires_in_seconds
+        org_id,
+        body.connection_id,
+        body.source_id,
+        body.expires_in_seconds,
+        creator_id=caller.api_key_id,
     )
     return render.one(_view(token, org_id), status=201)
 
@@ -52,7 +58,11 @@ async def retrieve(request: web.Request) -> web.Response:
     token = await tokens.get(org_id, request.match_info["id"])
     resource = _view(token, org_id)
     if flag(query, PEEK):
-        resource["attributes"]["source-data"] = await tokens.peek(org_id, token)
+        peeked = await tokens.peek(org_id, token)
+        resource["attributes"]["source-data"] = dict(peeked)
+        if isinstance(peeked, PeekView):
+            # Which fields are full and which presence (a boolean alone cannot tell).
+            resource["meta"] = {"source-data-visibility": dict(peeked.levels)}
     return render.one(resource)
 
 

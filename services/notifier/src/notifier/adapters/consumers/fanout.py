@@ -59,7 +59,9 @@ class Fanout:
         fanouts = []
         for incoming in events:
             event, raw = incoming.message, incoming.received.value or b""
-            targets = [w.id for w in by_org.get(event.organization_id, []) if w.wants(event.name)]
+            payload = event.data.attributes.payload
+            webhooks = by_org.get(event.organization_id, [])
+            targets = [w.id for w in webhooks if w.wants(event.name, payload)]
             if targets:
                 fanouts.append(
                     EventFanout(event.id, event.organization_id, event.name, raw, targets)

@@ -98,6 +98,7 @@ def _webhook_paths() -> dict[str, Any]:
                 ),
             ),
         },
+        **_action_paths(),
         BASE + "/{id}/deliveries": {
             "parameters": [ID_PARAM],
             "get": operation(
@@ -124,6 +125,33 @@ def _webhook_paths() -> dict[str, Any]:
                 request=body(None, required=False),
             ),
         },
+    }
+
+
+def _action_paths() -> dict[str, Any]:
+    actions = {
+        "enable": ("Enable a webhook (409 when archived)", "200", ("404", "409")),
+        "disable": ("Disable a webhook", "200", ("404", "409")),
+        "archive": ("Archive a webhook for good", "200", ("404", "409")),
+        "clone": (
+            "Copy a webhook's settings into a new one (with its secret)",
+            "201",
+            WRITE_ERRORS,
+        ),
+    }
+    return {
+        f"{BASE}/{{id}}/{name}": {
+            "parameters": [ID_PARAM],
+            "post": operation(
+                summary,
+                ok,
+                res.WebhookDocument,
+                errors,
+                tag=WEBHOOKS,
+                request=body(None, required=False),
+            ),
+        }
+        for name, (summary, ok, errors) in actions.items()
     }
 
 

@@ -19,7 +19,15 @@ class WebhookAttributes(Schema):
 
     url: str
     enabled_events: list[str] = Field(alias="enabled-events")
-    status: WebhookStatus
+    status: WebhookStatus | Literal["archived"]
+    name: str | None = None
+    description: str | None = None
+    api_version: str | None = Field(None, alias="api-version")
+    api_key_inflection: Literal["kebab", "camel", "snake"] = Field(
+        "kebab", alias="api-key-inflection"
+    )
+    payload_filter: dict[str, Any] | None = Field(None, alias="payload-filter")
+    archived_at: str | None = Field(None, alias="archived-at")
     signature_format: SignatureFormat = Field(alias="signature-format")
     organization_id: str = Field(alias="organization-id")
     created_at: str = Field(alias="created-at")
@@ -45,9 +53,10 @@ class WebhookDocument(Schema):
 
 
 class WebhookList(Schema):
-    """Every webhook of the organization, newest first."""
+    """Every webhook of the organization, newest first (one page: both links null)."""
 
     data: list[Webhook]
+    links: Links | None = None
 
 
 class DeliveryAttemptAttributes(Schema):

@@ -15,7 +15,9 @@ from connect_shared.http.query import query_parameters
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import document, parse_attributes
+from connect_shared.persona.middleware import api_version_of
 from notifier.adapters.http.requests import RotateMeta, WebhookCreate, WebhookUpdate
+from notifier.adapters.http.webhook_settings import description_of
 from notifier.adapters.views import webhook_resource
 from notifier.bootstrap import NOTIFIER, Notifier
 from notifier.domain.webhooks import WebhookRecord
@@ -50,6 +52,9 @@ async def create_webhook(request: web.Request) -> web.Response:
         body.signature_format,
         status=body.status,
         cap=_notifier(request).settings.max_webhooks_per_organization,
+        description=description_of(body),
+        # Persona's rule: a webhook speaks the API version of the request that made it.
+        api_version=api_version_of(request),
     )
     return json_response(
         document(webhook_resource(webhook, secret=webhook.secrets[0].value)),
@@ -63,7 +68,9 @@ async def list_webhooks(request: web.Request) -> web.Response:
     it takes no query parameters)."""
     query_parameters(request.query, ())
     webhooks = await _cases(request).listing(principal(request).organization_id)
-    return json_response(document([webhook_resource(w) for w in webhooks]))
+    # The list is whole: one page, so both links are null.
+    links = {"prev": None, "next": None}
+    return json_response(document([webhook_resource(w) for w in webhooks], links=links))
 
 
 async def get_webhook(request: web.Request) -> web.Response:
@@ -72,12 +79,18 @@ async def get_webhook(request: web.Request) -> web.Response:
 
 
 async def update_webhook(request: web.Request) -> web.Response:
-    """Change url, enabled-events or status; enabling forgets the failure streak. 409 when
-    another change of the webhook won first."""
+    """Change url, enabled-events, status, name, description, api-version,
+    api-key-inflection or payload-filter; enabling forgets the failure streak. 409 when the
+    webhook is archived and the change enables it, or when another change won first."""
     await _owned(request)  # 404 before looking at the body
     attributes, _ = await read_document(request)
     body = parse_attributes(WebhookUpdate, attributes)
-    changes = WebhookChanges(url=body.url, enabled_events=body.enabled_events, status=body.status)
+    changes = WebhookChanges(
+        url=body.url,
+        enabled_events=body.enabled_events,
+        status=body.status,
+        description=description_of(body),
+    )
     updated = await _cases(request).update(
         principal(request).organization_id, request.match_info["id"], changes
     )
