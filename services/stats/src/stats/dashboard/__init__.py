@@ -1,0 +1,15 @@
+"""The stats service's dashboard page: ``/dashboard/insights``."""
+
+from __future__ import annotations
+
+import jinja2
+from aiohttp import web
+
+from connect_shared.web.pages import create_dashboard_app
+from stats.config import StatsSettings
+
+
+def create_dashboard(settings: StatsSettings) -> web.Application:
+    """The stats ``/dashboard`` sub-app."""
+    loader = jinja2.PackageLoader("stats.dashboard", "templates")
+    return create_dashboard_app(settings, settings.profile, [loader])
