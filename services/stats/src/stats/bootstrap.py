@@ -41,7 +41,7 @@ def stats_context(
     return context
 
 
-class HttpServer(Service):  # type: ignore[misc]
+class HttpServer(Service):
     """The aiohttp app (API, dashboard, health, metrics) as a service of the faust worker,
     so one process serves the route and runs the agent, and SIGTERM stops both."""
 
@@ -64,7 +64,7 @@ class HttpServer(Service):  # type: ignore[misc]
             await self._runner.cleanup()
 
 
-class RedisPool(Service):  # type: ignore[misc]
+class RedisPool(Service):
     """Closes the agent's Redis pool when the worker stops."""
 
     def __init__(self, redis: Redis) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import faust
 from faust.serializers.codecs import Codec
 from faust.types import StreamT
-from faust.types.tables import WindowWrapperT
+from faust.tables.wrappers import WindowWrapper
 
 from connect_shared import jsonutil
 from stats.config import StatsSettings
@@ -37,7 +37,7 @@ TABLE_NAMES: dict[Interval, str] = {
 }
 
 
-class FactCodec(Codec):  # type: ignore[misc]
+class FactCodec(Codec):
     """Decodes a ``connect.events`` value into a :class:`Fact`, or None for anything that is
     not a countable share-token event (other events, malformed bytes): those are skipped,
     never retried and never block the partition."""
@@ -57,7 +57,7 @@ class FaustTallyTables:
     writes name their window by time explicitly (``relative_to(at)``), never by the
     message's broker timestamp: events are placed by their ``created-at``."""
 
-    def __init__(self, tables: Mapping[Interval, WindowWrapperT]) -> None:
+    def __init__(self, tables: Mapping[Interval, WindowWrapper]) -> None:
         self._tables = tables
 
     def read(self, interval: Interval, key: str, at: float) -> Tally:
@@ -103,9 +103,9 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
     topic = app.topic(
         settings.topic_events, key_serializer="raw", value_serializer=FactCodec(), internal=False
     )
-    tables: dict[Interval, WindowWrapperT] = {}
+    tables: dict[Interval, WindowWrapper] = {}
     for interval in INTERVALS:
-        tables[interval] = app.Table(
+        windowed = app.Table(
             TABLE_NAMES[interval],
             default=dict,
             partitions=settings.events_partitions,
@@ -113,7 +113,9 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
             timedelta(seconds=INTERVAL_SECONDS[interval]),
             expires=timedelta(seconds=RETENTION_SECONDS[interval]),
         )
-        tables[interval].table.on_recover(_republisher(interval, tables[interval], view))
+        assert isinstance(windowed, WindowWrapper)  # what tumbling() builds; narrows the type
+        tables[interval] = windowed
+        windowed.table.on_recover(_republisher(interval, windowed, view))
     store = FaustTallyTables(tables)
 
     @app.agent(topic, name="share-token-stats")
@@ -126,7 +128,7 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
     return app
 
 
-def _republisher(interval: Interval, table: WindowWrapperT, view: TallyView) -> Any:
+def _republisher(interval: Interval, table: WindowWrapper, view: TallyView) -> Any:
     """After a recovery, publish every recovered tally again: the view may be behind (a lost
     Redis) and rewriting whole tallies is idempotent."""
 

@@ -45,9 +45,7 @@ class RedisTallyView:
             retention = RETENTION_SECONDS[slot.interval]
             starts = _starts_key(slot.interval, slot.organization_id)
             window = _window_key(slot.interval, slot.organization_id, slot.start)
-            field = _FIELD_SEPARATOR.join(
-                (slot.direction, slot.connection_id, str(slot.partition))
-            )
+            field = _FIELD_SEPARATOR.join((slot.direction, slot.connection_id, str(slot.partition)))
             pipe.hset(window, field, jsonutil.dumps(tally.to_value()))
             pipe.expireat(window, int(slot.start + retention))
             pipe.zadd(starts, {str(slot.start): slot.start})

@@ -30,9 +30,7 @@ class Fact:
         """The key of this fact's tallies. The source partition is part of it: the events of
         one connection arrive on every partition (they are keyed by token), and a table key
         must be written from one partition only, so its changelog replays in order."""
-        return "|".join(
-            (self.organization_id, self.direction, self.connection_id, str(partition))
-        )
+        return "|".join((self.organization_id, self.direction, self.connection_id, str(partition)))
 
 
 def _name_parts(name: str) -> tuple[Direction, Kind] | None:
@@ -41,7 +39,7 @@ def _name_parts(name: str) -> tuple[Direction, Kind] | None:
     side, _, what = name[len(_PREFIX) :].partition("-")
     if side not in DIRECTIONS or what not in KINDS:
         return None
-    return side, what  # type: ignore[return-value]
+    return side, what
 
 
 def _text(container: dict[str, Any], name: str) -> str | None:

@@ -36,7 +36,7 @@ class Tally:
             return cls()
         bins = value.get("redeem-seconds")
         return cls(
-            *(int(value.get(kind, 0)) for kind in KINDS),
+            **{kind: int(value.get(kind, 0)) for kind in KINDS},
             redeem_seconds={str(k): int(v) for k, v in bins.items()}
             if isinstance(bins, Mapping)
             else {},
@@ -86,7 +86,7 @@ class Totals:
         """Sum the counts and merge the histograms (exact: both only add)."""
         items = list(tallies)
         return cls(
-            *(sum(t.count(kind) for t in items) for kind in KINDS),
+            **{kind: sum(t.count(kind) for t in items) for kind in KINDS},
             redeem_seconds=histogram.merge(t.redeem_seconds for t in items),
         )
 

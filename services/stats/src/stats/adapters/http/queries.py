@@ -14,7 +14,13 @@ from stats.domain.facts import DIRECTIONS
 from stats.domain.windows import DEFAULT_RANGE_SECONDS, INTERVALS, MAX_RANGE_SECONDS
 from stats.usecases.reporting import StatsQuery
 
-PARAMETERS = ("interval", "filter[direction]", "filter[connection-id]", "filter[from]", "filter[to]")
+PARAMETERS = (
+    "interval",
+    "filter[direction]",
+    "filter[connection-id]",
+    "filter[from]",
+    "filter[to]",
+)
 
 
 def _moment(query: Mapping[str, str], name: str) -> float | None:
