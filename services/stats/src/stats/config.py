@@ -45,6 +45,13 @@ class StatsSettings(ServiceSettings, DashboardSettings):
         description="How often faust commits consumed offsets (after flushing the changelog); "
         "a crash re-reads at most this much, and the tallies skip what they already hold.",
     )
+    session_timeout_seconds: float = Field(
+        10.0,
+        ge=6,
+        le=300,
+        description="Consumer group session timeout: how long a worker that died without "
+        "leaving holds its partitions before the group moves them (a kill -9 or a lost node).",
+    )
     faust_web_port: int = Field(
         6066,
         ge=1,

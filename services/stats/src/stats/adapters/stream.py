@@ -18,8 +18,8 @@ from typing import Any
 
 import faust
 from faust.serializers.codecs import Codec
-from faust.types import StreamT
 from faust.tables.wrappers import WindowWrapper
+from faust.types import StreamT
 
 from connect_shared import jsonutil
 from stats.config import StatsSettings
@@ -92,6 +92,9 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
         # mode was measured to miscount after kill -9 (docs/decisions/0002-...).
         processing_guarantee="at_least_once",
         broker_commit_interval=settings.commit_interval_seconds,
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=settings.session_timeout_seconds / 5,
+        broker_rebalance_timeout=settings.session_timeout_seconds * 3,
         consumer_auto_offset_reset="earliest",
         topic_partitions=settings.events_partitions,
         topic_replication_factor=settings.changelog_replication,
