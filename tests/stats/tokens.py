@@ -44,10 +44,11 @@ class Script:
         created: datetime,
         outcome: str | None = None,
         at: datetime | None = None,
+        token_id: str | None = None,
     ) -> str:
         """A token created at ``created`` and, with ``outcome`` (redeemed, expired, failed),
         ending at ``at``."""
-        token_id = new_id("stk_")
+        token_id = token_id or new_id("stk_")
         self._both(token_id, connection_id, "created", created, created, None)
         if outcome is not None and at is not None:
             self._both(token_id, connection_id, outcome, at, created, at)

@@ -9,12 +9,14 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from connect_shared.clock import iso
 from stats.domain import histogram
 from tests.stats.tokens import Script, days_ago, new_id, produce, stats, wait_for_stats
 from tests.support.admin import create_org
 from tests.support.api import ApiClient
+from tests.support.ports import KAFKA_BOOTSTRAP
 
 pytestmark = pytest.mark.e2e
 
@@ -160,3 +162,31 @@ async def test_a_later_event_is_counted_and_nothing_else_changes(
     expected = dict(before)
     expected[iso(day)] = {**before[iso(day)], "created": before[iso(day)]["created"] + 1}
     await wait_for_stats(source, expected, interval="day", **_range(day))
+
+
+async def test_events_of_an_aborted_transaction_are_not_counted(
+    services: Any, http: aiohttp.ClientSession
+) -> None:
+    org = create_org("stats transactions")
+    client = ApiClient(http, org["api-key"])
+    day = days_ago(2)
+    token_id, connection = new_id("stk_"), new_id("cxn_")
+    aborted = Script(org["id"], new_id("org_"))
+    aborted.token(connection, day + timedelta(hours=3), token_id=token_id)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=KAFKA_BOOTSTRAP, transactional_id=new_id("stats-test-")
+    )
+    await producer.start()
+    try:
+        await producer.begin_transaction()
+        for key, value in aborted.messages:
+            await producer.send_and_wait("connect.events", value, key=key.encode())
+        await producer.abort_transaction()
+    finally:
+        await producer.stop()
+    # Same key, so the same partition, after the aborted records: once it is counted, the
+    # worker has passed them.
+    committed = Script(org["id"], new_id("org_"))
+    committed.token(connection, day + timedelta(hours=5), token_id=token_id)
+    await produce(committed.messages)
+    await wait_for_stats(client, {_hour(day, 5): _row(created=1)}, interval="hour", **_range(day))

@@ -22,6 +22,7 @@ from faust.tables.wrappers import WindowWrapper
 from faust.types import StreamT
 
 from connect_shared import jsonutil
+from stats.adapters.faust_app import StatsApp
 from stats.config import StatsSettings
 from stats.domain.facts import Fact, fact_from_event
 from stats.domain.tallies import Tally
@@ -82,7 +83,7 @@ def _slot_of(interval: Interval, table_key: Any) -> Slot | None:
 def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
     """The faust app with its tables and agent (nothing starts until a worker runs it)."""
     servers = [s.strip() for s in settings.kafka_bootstrap_servers.split(",") if s.strip()]
-    app = faust.App(
+    app = StatsApp(
         settings.app_id,
         broker=[f"kafka://{server}" for server in servers],
         store="memory://",
