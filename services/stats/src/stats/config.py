@@ -52,6 +52,11 @@ class StatsSettings(ServiceSettings, DashboardSettings):
         description="Consumer group session timeout: how long a worker that died without "
         "leaving holds its partitions before the group moves them (a kill -9 or a lost node).",
     )
+    faust_web_enabled: bool = Field(
+        False,
+        description="Run faust's own web server (its agent and table views, for operators "
+        "on the host). The service's /healthz, /readyz and /metrics do not need it.",
+    )
     faust_web_port: int = Field(
         6066,
         ge=1,

@@ -99,7 +99,7 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
         consumer_auto_offset_reset="earliest",
         topic_partitions=settings.events_partitions,
         topic_replication_factor=settings.changelog_replication,
-        web_enabled=True,
+        web_enabled=settings.faust_web_enabled,
         web_bind="127.0.0.1",
         web_host="127.0.0.1",
         web_port=settings.faust_web_port,
