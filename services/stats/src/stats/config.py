@@ -45,6 +45,19 @@ class StatsSettings(ServiceSettings, DashboardSettings):
         description="How often faust commits consumed offsets (after flushing the changelog); "
         "a crash re-reads at most this much, and the tallies skip what they already hold.",
     )
+    changelog_linger_seconds: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="How long faust's producer collects changelog records into one request.",
+    )
+    publish_interval_seconds: float = Field(
+        0.2,
+        gt=0,
+        le=10,
+        description="How often the worker writes changed tallies to Redis (one pipeline), "
+        "which is how soon the API shows a counted event.",
+    )
     session_timeout_seconds: float = Field(
         10.0,
         ge=6,

@@ -23,6 +23,7 @@ from faust.types import StreamT
 
 from connect_shared import jsonutil
 from stats.adapters.faust_app import StatsApp
+from stats.adapters.tally_view import BufferedTallyView
 from stats.config import StatsSettings
 from stats.domain.facts import Fact, fact_from_event
 from stats.domain.tallies import Tally
@@ -80,8 +81,9 @@ def _slot_of(interval: Interval, table_key: Any) -> Slot | None:
         return None
 
 
-def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
+def create_stream_app(settings: StatsSettings, redis_view: TallyView) -> faust.App:
     """The faust app with its tables and agent (nothing starts until a worker runs it)."""
+    view = BufferedTallyView(redis_view)
     servers = [s.strip() for s in settings.kafka_bootstrap_servers.split(",") if s.strip()]
     app = StatsApp(
         settings.app_id,
@@ -93,6 +95,8 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
         # mode was measured to miscount after kill -9 (docs/decisions/0002-...).
         processing_guarantee="at_least_once",
         broker_commit_interval=settings.commit_interval_seconds,
+        # Changelog records (two per event) go out in batches rather than one request each.
+        producer_linger=settings.changelog_linger_seconds,
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=settings.session_timeout_seconds / 5,
         broker_rebalance_timeout=settings.session_timeout_seconds * 3,
@@ -119,7 +123,7 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
         )
         assert isinstance(windowed, WindowWrapper)  # what tumbling() builds; narrows the type
         tables[interval] = windowed
-        windowed.table.on_recover(_republisher(interval, windowed, view))
+        windowed.table.on_recover(_republisher(interval, windowed, redis_view))
     store = FaustTallyTables(tables)
 
     @app.agent(topic, name="share-token-stats")
@@ -128,6 +132,13 @@ def create_stream_app(settings: StatsSettings, view: TallyView) -> faust.App:
             if isinstance(event.value, Fact):
                 message = event.message
                 await record(event.value, message.partition, message.offset, store, view)
+
+    @app.timer(interval=settings.publish_interval_seconds)  # type: ignore[untyped-decorator]
+    async def publish() -> None:
+        try:
+            await view.flush()
+        except Exception:
+            log.warning("publishing tallies to Redis failed; retrying", exc_info=True)
 
     return app
 

@@ -18,7 +18,7 @@ from connect_shared import jsonutil
 from connect_shared.redis_replies import as_text
 from stats.domain.tallies import Tally
 from stats.domain.windows import RETENTION_SECONDS, Interval
-from stats.usecases.ports import Slot
+from stats.usecases.ports import Slot, TallyView
 
 _FIELD_SEPARATOR = "|"
 
@@ -83,3 +83,40 @@ def _slot(interval: Interval, organization_id: str, start: int, field: str) -> S
     if direction not in ("outbound", "inbound") or not partition.isdigit():
         return None
     return Slot(interval, organization_id, start, direction, connection_id, int(partition))  # type: ignore[arg-type]
+
+
+class BufferedTallyView:
+    """Stages the agent's tallies and writes them to Redis in one pipeline per flush (a faust
+    timer), so the agent never waits for Redis per message. A tally is a whole value, so only
+    the newest of each slot is written. Tallies staged but not yet written when the process
+    dies are not lost: every table recovery republishes all tallies."""
+
+    def __init__(self, view: TallyView, max_pending: int = 10_000) -> None:
+        self._view = view
+        self._max_pending = max_pending
+        self._pending: dict[Slot, Tally] = {}
+
+    async def publish(self, updates: Sequence[tuple[Slot, Tally]]) -> None:
+        """Stage the tallies; write at once only when too many are waiting."""
+        for slot, tally in updates:
+            self._pending[slot] = tally
+        if len(self._pending) >= self._max_pending:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write everything staged; on failure keep what was not superseded meanwhile."""
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, {}
+        try:
+            await self._view.publish(list(batch.items()))
+        except Exception:
+            for slot, tally in batch.items():
+                self._pending.setdefault(slot, tally)
+            raise
+
+    async def read(
+        self, interval: Interval, organization_id: str, first: int, last: int
+    ) -> Mapping[int, Sequence[tuple[Slot, Tally]]]:
+        """What Redis holds (staged tallies become visible with the next flush)."""
+        return await self._view.read(interval, organization_id, first, last)
