@@ -39,6 +39,16 @@ TABLE_NAMES: dict[Interval, str] = {
 }
 
 
+# Every event rewrites a tally, so the changelogs hold many records per key. The memory store
+# restores a whole changelog at each start: roll segments every minute and let the cleaner
+# compact early, so a restart reads about one record per key instead of the history.
+CHANGELOG_CONFIG = {
+    "cleanup.policy": "compact",
+    "segment.ms": "60000",
+    "min.cleanable.dirty.ratio": "0.1",
+}
+
+
 class FactCodec(Codec):
     """Decodes a ``connect.events`` value into a :class:`Fact`, or None for anything that is
     not a countable share-token event (other events, malformed bytes): those are skipped,
@@ -55,20 +65,25 @@ class FactCodec(Codec):
 
 
 class FaustTallyTables:
-    """:class:`stats.usecases.ports.TallyTables` over the faust windowed tables. Reads and
-    writes name their window by time explicitly (``relative_to(at)``), never by the
-    message's broker timestamp: events are placed by their ``created-at``."""
+    """:class:`stats.usecases.ports.TallyTables` over the faust windowed tables. The window is
+    named by time explicitly (the event's ``created-at``, never the broker timestamp) and
+    addressed by its raw ``(key, (start, end))`` table key, which is what faust's window
+    wrappers do underneath, without building a wrapper per call."""
 
     def __init__(self, tables: Mapping[Interval, WindowWrapper]) -> None:
-        self._tables = tables
+        self._tables = {interval: wrapper.table for interval, wrapper in tables.items()}
+
+    def _raw_key(self, interval: Interval, key: str, at: float) -> Any:
+        table = self._tables[interval]
+        return (key, table.window.current(at))  # type: ignore[union-attr]
 
     def read(self, interval: Interval, key: str, at: float) -> Tally:
         """The tally of ``key`` in the window holding ``at``."""
-        return Tally.from_value(self._tables[interval].relative_to(at)[key].value())
+        return Tally.from_value(self._tables[interval][self._raw_key(interval, key, at)])
 
     def write(self, interval: Interval, key: str, at: float, tally: Tally) -> None:
         """Replace it; faust sends the changelog record (partition of the current message)."""
-        self._tables[interval].relative_to(at)[key] = tally.to_value()
+        self._tables[interval][self._raw_key(interval, key, at)] = tally.to_value()
 
 
 def _slot_of(interval: Interval, table_key: Any) -> Slot | None:
@@ -117,6 +132,7 @@ def create_stream_app(settings: StatsSettings, redis_view: TallyView) -> faust.A
             TABLE_NAMES[interval],
             default=dict,
             partitions=settings.events_partitions,
+            extra_topic_configs=CHANGELOG_CONFIG,
         ).tumbling(
             timedelta(seconds=INTERVAL_SECONDS[interval]),
             expires=timedelta(seconds=RETENTION_SECONDS[interval]),
