@@ -190,7 +190,7 @@ def render_markdown(results: dict[str, Any], plots: list[str] | None = None) -> 
             f"{fmt(_num(_get(con, 'faust', 'throughput')), '/s')}, project consumer "
             f"(connect_shared.subscriber) {fmt(_num(_get(con, 'subscriber', 'throughput')), '/s')}; "
             f"ratio {fmt(_num(con.get('ratio')), 'x')}. Freshness at {fresh.get('events-per-s')} "
-            f"events/s: counted {fresh.get('counted')}/{fresh.get('events')}, seconds from the "
+            f"events/s: counted {fresh.get('counted')}/{fresh.get('tokens')} tokens, seconds from the "
             f"acknowledgement to the API counting it p50 {fmt(_num(_get(fresh, 'lag-s', 'p50')), 's')}, "
             f"p99 {fmt(_num(_get(fresh, 'lag-s', 'p99')), 's')}, max {fmt(_num(_get(fresh, 'lag-s', 'max')), 's')}.",
         ]  # fmt: skip

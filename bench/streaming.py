@@ -175,7 +175,7 @@ async def freshness(ctx: Any) -> dict[str, Any]:
         "backlog-wait-s": waited,
         "tokens-per-s": rate,
         "events-per-s": 2 * rate,
-        "events": total,
+        "tokens": total,
         "counted": polls[-1][1] if polls else 0,
         "lag-s": {"p50": summary.p50_ms / 1000, "p99": summary.p99_ms / 1000,
                   "max": max(lags, default=float("nan"))},
