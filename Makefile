@@ -47,7 +47,7 @@ infra-status: ## show the state of Kafka, Redis and the gateway
 lint: ## ruff (lint + format check) and mypy --strict
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared/src services/issuer/src services/redeemer/src services/notifier/src sdk/python/src bench
+	$(VENV)/bin/mypy shared/src services/issuer/src services/redeemer/src services/notifier/src services/stats/src sdk/python/src bench
 
 # The suite runs against the real infra. A lint failure does not hide test results:
 # pytest runs anyway, infra-down always runs, and make exits with pytest's code

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import report, scenarios
+from bench import report, scenarios, streaming
 from bench.stack import ROOT, Endpoints, RssSampler, Stack, cpu_seconds, pid_listening
 from connect_shared import jsonutil
 
@@ -128,6 +128,7 @@ async def run(settings: scenarios.BenchSettings, stack: Stack, profile_dir: Path
             "redeem": scenarios.redeem,
             "fanout": scenarios.fanout,
             "isolation": scenarios.isolation,
+            "stats": streaming.stats,
         }
         try:
             for name in settings.scenarios:

@@ -62,6 +62,7 @@ def targets(results: dict[str, Any]) -> list[Target]:
         Target("fan-out: deliveries/s", _num(_get(sc, "fanout", "saturation", "throughput")), 2000, True, "/s"),
         Target("fan-out: share of its baseline", _num(_get(sc, "fanout", "ratio")), 0.5, True, "x"),
         Target("isolation: share of the fan-out figure", _num(_get(sc, "isolation", "ratio")), 0.9, True, "x"),
+        Target("stats: seconds until an event is counted (max)", _num(_get(sc, "stats", "freshness", "lag-s", "max")), 10, False, "s"),
     ]  # fmt: skip
     for name, mem in (_get(sc, "memory", "services") or {}).items():
         peak = _num(_get(mem, "saturation-peak-bytes"))
@@ -177,6 +178,21 @@ def render_markdown(results: dict[str, Any], plots: list[str] | None = None) -> 
             f"delivered at {fmt(_num(_get(iso, 'healthy', 'throughput')), '/s')}; fan-out figure "
             f"{fmt(_num(iso.get('fanout-figure')), '/s')}; ratio {fmt(_num(iso.get('ratio')), 'x')}. "
             f"Slow endpoints received {_get(iso, 'slow', 'deliveries')} attempts meanwhile.",
+        ]  # fmt: skip
+    st = sc.get("stats")
+    if st:
+        con, fresh = st.get("consumers", {}), st.get("freshness", {})
+        lines += [
+            "",
+            "## stats (faust-streaming)",
+            "",
+            f"Same {con.get('messages')} share-token events, decoded and counted: faust agent "
+            f"{fmt(_num(_get(con, 'faust', 'throughput')), '/s')}, project consumer "
+            f"(connect_shared.subscriber) {fmt(_num(_get(con, 'subscriber', 'throughput')), '/s')}; "
+            f"ratio {fmt(_num(con.get('ratio')), 'x')}. Freshness at {fresh.get('events-per-s')} "
+            f"events/s: counted {fresh.get('counted')}/{fresh.get('tokens')} tokens, seconds from the "
+            f"acknowledgement to the API counting it p50 {fmt(_num(_get(fresh, 'lag-s', 'p50')), 's')}, "
+            f"p99 {fmt(_num(_get(fresh, 'lag-s', 'p99')), 's')}, max {fmt(_num(_get(fresh, 'lag-s', 'max')), 's')}.",
         ]  # fmt: skip
     mem = _get(sc, "memory", "services")
     if mem:

@@ -23,8 +23,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("issuer", "redeemer", "notifier")
-BENCH_TOPICS = ("bench.produce-floor", "bench.roundtrip")
+SERVICES = ("issuer", "redeemer", "notifier", "stats")
+BENCH_TOPICS = ("bench.produce-floor", "bench.roundtrip", "bench.stats-events")
 
 
 def _port(name: str, default: int) -> int:
@@ -49,6 +49,7 @@ class Endpoints:
             "issuer": _port("ISSUER_PORT", _port("ISSUER_HTTP_PORT", 8001)),
             "redeemer": _port("REDEEMER_PORT", _port("REDEEMER_HTTP_PORT", 8002)),
             "notifier": _port("NOTIFIER_PORT", _port("NOTIFIER_HTTP_PORT", 8003)),
+            "stats": _port("STATS_PORT", _port("STATS_HTTP_PORT", 8004)),
         }
         gateway = _port("GATEWAY_PORT", 8080)
         return cls(
@@ -90,6 +91,12 @@ class Endpoints:
             # BENCH_WEBHOOKS may ask for more webhooks than the per-organization default cap.
             cap = "NOTIFIER_MAX_WEBHOOKS_PER_ORGANIZATION"
             env[cap] = os.environ.get(cap, "100000")
+        if name == "stats":
+            # faust's data directory and web server, as deploy/local/service.sh sets them.
+            env["STATS_DATA_DIR"] = os.environ.get("STATS_DATA_DIR", str(self.data_dir / "stats"))
+            env["STATS_FAUST_WEB_PORT"] = os.environ.get(
+                "STATS_FAUST_WEB_PORT", str(self.kafka_port + 14)
+            )
         return env
 
     def stack_env(self) -> dict[str, str]:
@@ -105,6 +112,7 @@ class Endpoints:
             "ISSUER_PORT": str(self.service_ports["issuer"]),
             "REDEEMER_PORT": str(self.service_ports["redeemer"]),
             "NOTIFIER_PORT": str(self.service_ports["notifier"]),
+            "STATS_PORT": str(self.service_ports["stats"]),
         }
 
 

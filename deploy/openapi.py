@@ -23,6 +23,7 @@ PART_MODULES = (
     "issuer.adapters.http.openapi",
     "redeemer.adapters.http.openapi",
     "notifier.adapters.http.openapi",
+    "stats.adapters.http.openapi",
 )
 
 

@@ -18,12 +18,12 @@ import pytest
 from tests.support.admin import close_admin, create_org
 from tests.support.api import ApiClient
 from tests.support.kafka import TopicRecorder
-from tests.support.ports import service_env
+from tests.support.ports import DATA_DIR, STATS_FAUST_WEB_PORT, service_env
 from tests.support.services import ROOT, ServiceProcess
 
 # In-process apps and settings built by tests read the same prefixed variables as the service
 # processes, so the whole suite follows the stack's ports (deploy/local/lib.sh variables).
-for _service in ("issuer", "redeemer", "notifier"):
+for _service in ("issuer", "redeemer", "notifier", "stats"):
     for _name, _value in service_env(_service).items():
         os.environ.setdefault(_name, _value)
 # The issuer and connect-admin seal ingest-key secrets with one key; not the public development
@@ -43,8 +43,11 @@ TEST_ENV = {
     # issuer and redeemer run in the production profile, which refuses the development one).
     **{
         f"{svc}_DASHBOARD_SESSION_SECRET": "tests-dashboard-session-secret-0123456789abcdef"
-        for svc in ("ISSUER", "REDEEMER", "NOTIFIER")
+        for svc in ("ISSUER", "REDEEMER", "NOTIFIER", "STATS")
     },
+    # The stats worker: faust's data directory and its own web server (127.0.0.1).
+    "STATS_DATA_DIR": str(DATA_DIR / "stats"),
+    "STATS_FAUST_WEB_PORT": str(STATS_FAUST_WEB_PORT),
 }
 
 
@@ -66,9 +69,10 @@ def infrastructure() -> None:
 
 @pytest.fixture(scope="session")
 def services(infrastructure: None) -> Iterator[dict[str, ServiceProcess]]:
-    """The issuer, redeemer and notifier running as real processes."""
+    """The issuer, redeemer, notifier and stats running as real processes."""
     running = {
-        name: ServiceProcess(name, dict(TEST_ENV)) for name in ("issuer", "redeemer", "notifier")
+        name: ServiceProcess(name, dict(TEST_ENV))
+        for name in ("issuer", "redeemer", "notifier", "stats")
     }
     for service in running.values():
         service.start(wait_ready=False)

@@ -14,12 +14,14 @@ from pydantic_settings import BaseSettings
 from issuer.config import IssuerSettings
 from notifier.config import NotifierSettings
 from redeemer.config import RedeemerSettings
+from stats.config import StatsSettings
 
 HERE = Path(__file__).resolve().parent
 SERVICES: dict[str, type[BaseSettings]] = {
     "issuer": IssuerSettings,
     "redeemer": RedeemerSettings,
     "notifier": NotifierSettings,
+    "stats": StatsSettings,
 }
 
 

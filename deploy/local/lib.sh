@@ -15,6 +15,9 @@ GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 ISSUER_PORT="${ISSUER_PORT:-${ISSUER_HTTP_PORT:-8001}}"
 REDEEMER_PORT="${REDEEMER_PORT:-${REDEEMER_HTTP_PORT:-8002}}"
 NOTIFIER_PORT="${NOTIFIER_PORT:-${NOTIFIER_HTTP_PORT:-8003}}"
+STATS_PORT="${STATS_PORT:-${STATS_HTTP_PORT:-8004}}"
+# faust's own web server (127.0.0.1 only) of the stats worker: inside the stack's Kafka block.
+STATS_FAUST_WEB_PORT="${STATS_FAUST_WEB_PORT:-$((KAFKA_PORT + 14))}"
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

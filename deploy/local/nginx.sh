@@ -15,7 +15,7 @@ render() {
   mkdir -p "$DATA/nginx/tmp" "$DATA/logs"
   sed -e "s|@DATA@|$DATA|g" -e "s|@DEPLOY@|$ROOT/deploy|g" \
       -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" -e "s|@ISSUER_PORT@|$ISSUER_PORT|g" \
-      -e "s|@REDEEMER_PORT@|$REDEEMER_PORT|g" -e "s|@NOTIFIER_PORT@|$NOTIFIER_PORT|g" \
+      -e "s|@REDEEMER_PORT@|$REDEEMER_PORT|g" -e "s|@NOTIFIER_PORT@|$NOTIFIER_PORT|g" -e "s|@STATS_PORT@|$STATS_PORT|g" \
       "$ROOT/deploy/nginx/nginx.conf.template" > "$CONF"
   echo "$CONF"
 }

@@ -12,7 +12,8 @@ case "$svc" in
   issuer) port="$ISSUER_PORT" ;;
   redeemer) port="$REDEEMER_PORT" ;;
   notifier) port="$NOTIFIER_PORT" ;;
-  *) echo "usage: $0 issuer|redeemer|notifier" >&2; exit 2 ;;
+  stats) port="$STATS_PORT" ;;
+  *) echo "usage: $0 issuer|redeemer|notifier|stats" >&2; exit 2 ;;
 esac
 P="$(echo "$svc" | tr '[:lower:]' '[:upper:]')"
 
@@ -24,6 +25,12 @@ v="${P}_HTTP_PORT";                 export "$v=${!v:-$port}"
 v="${P}_KAFKA_BOOTSTRAP_SERVERS";   export "$v=${!v:-127.0.0.1:$KAFKA_PORT}"
 v="${P}_REDIS_URL";                 export "$v=${!v:-redis://127.0.0.1:$REDIS_PORT/0}"
 v="${P}_PROFILE";                   export "$v=${!v:-${CONNECT_PROFILE:-development}}"
+
+if [ "$svc" = stats ]; then
+  # faust's data directory and its own web server (127.0.0.1, port derived in lib.sh).
+  export STATS_DATA_DIR="${STATS_DATA_DIR:-$DATA/stats}"
+  export STATS_FAUST_WEB_PORT
+fi
 
 cd "$ROOT"
 exec "$ROOT/.venv/bin/python" -m "$svc"

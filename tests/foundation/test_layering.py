@@ -18,7 +18,7 @@ from tests.support.services import ROOT
 
 pytestmark = pytest.mark.unit
 
-SERVICES = ("issuer", "redeemer", "notifier")
+SERVICES = ("issuer", "redeemer", "notifier", "stats")
 LAYERS = ("domain", "usecases")
 IO_PACKAGES = ("aiohttp", "redis", "aiokafka")
 HTTP_MODULES = ("connect_shared.errors", "connect_shared.jsonapi", "connect_shared.http")

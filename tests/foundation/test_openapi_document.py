@@ -17,6 +17,8 @@ from notifier.app import create_app as notifier_app
 from notifier.config import NotifierSettings
 from redeemer.app import create_app as redeemer_app
 from redeemer.config import RedeemerSettings
+from stats.app import create_app as stats_app
+from stats.config import StatsSettings
 from tests.support.services import ROOT
 
 pytestmark = pytest.mark.unit
@@ -67,6 +69,7 @@ def test_openapi_document_describes_every_route_of_every_service() -> None:
         issuer_app(IssuerSettings()),
         redeemer_app(RedeemerSettings()),
         notifier_app(NotifierSettings()),
+        stats_app(StatsSettings()),
     ]
     registered = set().union(*(_registered(app) for app in apps))
     documented = {

@@ -23,6 +23,8 @@ def render_local_nginx(tmp: Path, ports: dict[str, int], deploy: Path = DEPLOY) 
         "ISSUER_PORT": str(ports["issuer"]),
         "REDEEMER_PORT": str(ports["redeemer"]),
         "NOTIFIER_PORT": str(ports["notifier"]),
+        # Optional for callers that predate the stats service (nginx only needs a number).
+        "STATS_PORT": str(ports.get("stats", 8004)),
     }
     text = (deploy / "nginx" / "nginx.conf.template").read_text()
     text = re.sub(r"@([A-Z_]+)@", lambda m: values[m.group(1)], text)

@@ -24,10 +24,11 @@ from connect_shared.config import development_secret_settings
 from issuer.config import IssuerSettings
 from notifier.config import NotifierSettings
 from redeemer.config import RedeemerSettings
+from stats.config import StatsSettings
 
 pytestmark = pytest.mark.unit
 
-SERVICES = {"issuer": 8001, "redeemer": 8002, "notifier": 8003}
+SERVICES = {"issuer": 8001, "redeemer": 8002, "notifier": 8003, "stats": 8004}
 K8S_FILES = sorted((DEPLOY / "k8s").glob("*.yaml"))
 
 
@@ -88,10 +89,12 @@ def test_ingress_routes_match_gateway() -> None:
         "/api/v1/webhooks": "connect-notifier",
         "/api/v1/events": "connect-notifier",
         "/docs": "connect-issuer",
+        "/api/v1/connect/share-token-stats": "connect-stats",
         "/api/v1/workflows": "connect-issuer",
         "/api/v1/": "connect-issuer",
         "/dashboard/share-tokens/[^/]+/redeem$": "connect-redeemer",
         "/dashboard/webhooks": "connect-notifier",
+        "/dashboard/insights": "connect-stats",
         "/dashboard": "connect-issuer",
     }
 
@@ -155,7 +158,7 @@ def test_compose_nginx_config_is_accepted(tmp_path: Path) -> None:
     # which is all that differs from inside the container.
     text = (DEPLOY / "nginx" / "compose.conf").read_text()
     text = text.replace("/etc/nginx/connect/", f"{DEPLOY}/nginx/")
-    text = re.sub(r"server (issuer|redeemer|notifier):", "server 127.0.0.1:", text)
+    text = re.sub(r"server (issuer|redeemer|notifier|stats):", "server 127.0.0.1:", text)
     text = text.replace("/tmp/nginx.pid", str(tmp_path / "nginx.pid"))  # noqa: S108
     conf = tmp_path / "nginx.conf"
     conf.write_text(text)
@@ -170,7 +173,12 @@ def test_compose_nginx_config_is_accepted(tmp_path: Path) -> None:
 
 def _secret_variables(svc: str) -> list[str]:
     """The variables of ``svc``'s secret settings with public development defaults."""
-    cls = {"issuer": IssuerSettings, "redeemer": RedeemerSettings, "notifier": NotifierSettings}
+    cls = {
+        "issuer": IssuerSettings,
+        "redeemer": RedeemerSettings,
+        "notifier": NotifierSettings,
+        "stats": StatsSettings,
+    }
     return [f"{svc.upper()}_{name.upper()}" for name in development_secret_settings(cls[svc])]
 
 

@@ -63,7 +63,7 @@ def fake_service(name: str) -> ThreadingHTTPServer:
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    servers = {name: fake_service(name) for name in ("issuer", "redeemer", "notifier")}
+    servers = {name: fake_service(name) for name in ("issuer", "redeemer", "notifier", "stats")}
     ports = {name: s.server_address[1] for name, s in servers.items()}
     ports["gateway"] = free_port()
     conf = render_local_nginx(tmp_path_factory.mktemp("gw"), ports)
@@ -119,6 +119,10 @@ def call(url: str, method: str = "GET", headers: dict[str, str] | None = None) -
         ("GET", "/healthz/redeemer", "redeemer", "/healthz"),
         ("GET", "/healthz/notifier", "notifier", "/healthz"),
         ("GET", "/readyz/redeemer", "redeemer", "/readyz"),
+        ("GET", "/api/v1/connect/share-token-stats?interval=hour", "stats", None),
+        ("GET", "/api/v1/connect/share-token-stats/x", "issuer", None),
+        ("GET", "/dashboard/insights?interval=day", "stats", None),
+        ("GET", "/readyz/stats", "stats", "/readyz"),
     ],
 )
 def test_route(

@@ -16,7 +16,10 @@ SERVICE_PORTS = {
     "issuer": int(os.environ.get("ISSUER_PORT", "8001")),
     "redeemer": int(os.environ.get("REDEEMER_PORT", "8002")),
     "notifier": int(os.environ.get("NOTIFIER_PORT", "8003")),
+    "stats": int(os.environ.get("STATS_PORT", "8004")),
 }
+# faust's own web server of the stats worker (deploy/local/lib.sh: KAFKA_PORT + 14).
+STATS_FAUST_WEB_PORT = int(os.environ.get("STATS_FAUST_WEB_PORT", str(KAFKA_PORT + 14)))
 
 KAFKA_BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
 KAFKA_SASL_BOOTSTRAP = f"127.0.0.1:{KAFKA_SASL_PORT}"

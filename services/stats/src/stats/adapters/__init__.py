@@ -1,0 +1,1 @@
+"""Inbound (faust agent, HTTP routes) and outbound (tables, Redis view) adapters."""

@@ -1,0 +1,1 @@
+"""Kafka consumers of the stats service: the faust application and its agent."""

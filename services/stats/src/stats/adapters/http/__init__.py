@@ -1,0 +1,1 @@
+"""The stats API: ``GET /api/v1/connect/share-token-stats``."""

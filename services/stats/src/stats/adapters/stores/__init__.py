@@ -1,0 +1,1 @@
+"""Outbound stores of the stats service: the Redis tally view."""

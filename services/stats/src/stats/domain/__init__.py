@@ -1,0 +1,1 @@
+"""Statistics rules: which events count, windows, tallies and their merge. No I/O."""

@@ -1,0 +1,1 @@
+"""What the stats service does: record facts into windowed tallies, report buckets."""
