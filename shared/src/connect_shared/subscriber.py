@@ -20,6 +20,7 @@ The guarantees live here once:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -130,6 +131,7 @@ class Subscription(Generic[M]):
     dead_letter: DeadLetter = log_dead_letter
     max_records: int = 500
     max_concurrency: int = 32
+    drain_seconds: float = 10.0
     consumer_options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -239,13 +241,18 @@ class Subscriber(Generic[M]):
                 batches = await consumer.getmany(timeout_ms=500, max_records=sub.max_records)
                 if not batches:
                     continue
-                await self.process(batches)
-                # One commit for the whole batch, and only after all of it was handled.
-                await consumer.commit(
-                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                await _finish_before_stopping(
+                    self._handle(consumer, batches), self._subscription.drain_seconds
                 )
         finally:
+            # Stopping the consumer leaves the group at once: the partitions move to another
+            # member now, not after the session timeout.
             await consumer.stop()
+
+    async def _handle(self, consumer: AIOKafkaConsumer, batches: Records) -> None:
+        await self.process(batches)
+        # One commit for the whole batch, and only after all of it was handled.
+        await consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
 
     async def process(self, batches: Records) -> None:
         """Parse one fetched batch (dead-lettering what cannot be parsed) and handle the rest."""
@@ -263,6 +270,28 @@ class Subscriber(Generic[M]):
                 if message is not None:
                     parsed.append(Incoming(message, received))
         await self._process(parsed)
+
+
+async def _finish_before_stopping(work: Awaitable[None], drain_seconds: float) -> None:
+    """Await ``work``; if the caller is cancelled meanwhile (a shutdown), let ``work`` finish
+    for up to ``drain_seconds`` before cancelling it too, then pass the cancellation on.
+
+    Work that cannot finish in time (a dependency is down) is cancelled uncommitted: another
+    member redoes it, so it is delayed, never lost.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        try:
+            if not task.done():
+                log.info("shutting down: finishing the batch in hand")
+                await asyncio.wait({task}, timeout=drain_seconds)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        raise
 
 
 async def _with_retry(
