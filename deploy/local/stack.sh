@@ -113,6 +113,18 @@ start() {
   bash "$ROOT/deploy/local/kafka.sh" users
 }
 
+# signal_one NAME: send TERM to a running component (nothing when it is not running).
+signal_one() {
+  local name="$1" pid
+  running "$name" || return 0
+  pid="$(cat "$RUN/$name.pid")"
+  log "stopping $name (pid $pid)"
+  # The pid leads its own process group (setsid): signal the group so nginx
+  # workers or a half-started JVM go too.
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+}
+
+SIGNALLED=""
 stop_one() {
   local name="$1" pid deadline
   if ! running "$name"; then
@@ -120,10 +132,7 @@ stop_one() {
     return 0
   fi
   pid="$(cat "$RUN/$name.pid")"
-  log "stopping $name (pid $pid)"
-  # The pid leads its own process group (setsid): signal the group so nginx
-  # workers or a half-started JVM go too.
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  kill -0 "$pid" 2>/dev/null && ! grep -q "^$name$" <<<"$SIGNALLED" && signal_one "$name"
   deadline=$((SECONDS + STOP_TIMEOUT))
   while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
   if kill -0 "$pid" 2>/dev/null; then
@@ -135,8 +144,13 @@ stop_one() {
 
 stop() {
   # Reverse order: the gateway first, Kafka (slowest, most state) last.
-  local i
-  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do stop_one "${COMPONENTS[i]}"; done
+  local i c
+  stop_one gateway
+  stop_one redis
+  # A cluster's nodes are signalled together: a node stopped after the others lost the
+  # controller quorum would wait for it until killed.
+  for c in "${KAFKA_NODES[@]}"; do signal_one "$c"; SIGNALLED="$SIGNALLED"$'\n'"$c"; done
+  for ((i = ${#KAFKA_NODES[@]} - 1; i >= 0; i--)); do stop_one "${KAFKA_NODES[i]}"; done
 }
 
 status() {

@@ -10,9 +10,9 @@ partition count. Run it any number of times (existing topics are left alone):
 
 Env: KAFKA_BOOTSTRAP_SERVERS (default: every local node, 127.0.0.1:$KAFKA_PORT and, with
 KAFKA_BROKERS=3, the ports 10 and 20 above it), KAFKA_REPLICATION_FACTOR (default 1, or 3 with
-KAFKA_BROKERS=3; topics with 3 replicas get min.insync.replicas=2), and the unprefixed security settings of the services
-(KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
-KAFKA_SSL_CAFILE, ...; see docs/security.md).
+KAFKA_BROKERS=3; topics with 3 replicas get min.insync.replicas=2), and the unprefixed
+security settings of the services (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
+KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL_CAFILE, ...; see docs/security.md).
 """
 
 from __future__ import annotations
