@@ -216,16 +216,17 @@ class ChaosStack:
 
     def start(self) -> None:
         """A fresh stack: infra (three brokers), then every replica, ready."""
-        for attempt in (1, 2):
-            self._stack_sh("stop")
-            shutil.rmtree(self.data, ignore_errors=True)
+        self._stack_sh("stop")
+        shutil.rmtree(self.data, ignore_errors=True)
+        for attempt in (1, 2, 3):
             try:
                 self._stack_sh("start")
                 break
             except subprocess.CalledProcessError:
                 # Ports above 32767 are also the kernel's ephemeral range: an outgoing
-                # connection of another process may hold one of ours for a moment.
-                if attempt == 2:
+                # connection of another process may hold one of ours for a moment. stack.sh
+                # start starts again only what is not running.
+                if attempt == 3:
                     raise
         for name, count in REPLICAS.items():
             for replica in range(1, count + 1):
