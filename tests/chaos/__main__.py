@@ -6,7 +6,9 @@ when an invariant failed or a fault did not recover."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import signal
 import sys
 
 from tests.chaos.faults import FAULTS
@@ -26,8 +28,17 @@ def plan_from_env() -> Plan:
     )
 
 
+def _stop(signum: int, frame: object) -> None:
+    # SIGTERM (CI's timeout) ends the run like Ctrl-C: the stack it started is stopped.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
-    report = asyncio.run(run(plan_from_env()))
+    signal.signal(signal.SIGTERM, _stop)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    # The suite's own Kafka reader reconnects through every broker fault: not news.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    report = asyncio.run(run(plan_from_env(), progress=True))
     print(report.text())
     report.write(ROOT / "test-artifacts" / "chaos" / "report.json")
     return 0 if report.passed else 1

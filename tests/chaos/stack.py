@@ -26,6 +26,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from tests.support.services import ROOT, http_status, wait_until
 
@@ -212,7 +213,13 @@ class ChaosStack:
             env={**self.stack_env(), "STACK_STOP_TIMEOUT": "10"},
             timeout=timeout,
             stdout=subprocess.DEVNULL,
+            stderr=self._stack_log(),
         )
+
+    def _stack_log(self) -> IO[bytes]:
+        path = main_data_dir() / "logs" / "chaos-stack.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("ab")
 
     def start(self) -> None:
         """A fresh stack: infra (three brokers), then every replica, ready."""
