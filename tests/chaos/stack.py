@@ -252,7 +252,22 @@ class ChaosStack:
         self.wait_ready(120)
 
     def wait_ready(self, timeout: float) -> None:
-        wait_until(lambda: all(r.ready() for r in self.replicas), timeout, "every replica ready")
+        """Every replica answers /readyz 200. A replica that exited meanwhile is started again
+        (at most 3 times), as its supervisor would: on a machine whose ephemeral port range
+        covers the suite's ports, an outgoing connection may hold a port at the moment a
+        replica binds it."""
+        restarts: dict[str, int] = {}
+
+        def ready() -> bool:
+            for replica in self.replicas:
+                if replica.process is not None and not replica.alive():
+                    restarts[replica.label] = restarts.get(replica.label, 0) + 1
+                    if restarts[replica.label] > 3:
+                        raise RuntimeError(f"{replica.label} keeps exiting; see {replica.log}")
+                    replica.start()
+            return all(r.ready() for r in self.replicas)
+
+        wait_until(ready, timeout, "every replica ready")
 
     def of(self, name: str) -> list[Replica]:
         return [r for r in self.replicas if r.name == name]
