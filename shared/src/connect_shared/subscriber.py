@@ -245,9 +245,7 @@ class Subscriber(Generic[M]):
                     self._handle(consumer, batches), self._subscription.drain_seconds
                 )
         finally:
-            # Stopping the consumer leaves the group at once: the partitions move to another
-            # member now, not after the session timeout.
-            await consumer.stop()
+            await _leave(consumer, sub)
 
     async def _handle(self, consumer: AIOKafkaConsumer, batches: Records) -> None:
         await self.process(batches)
@@ -270,6 +268,18 @@ class Subscriber(Generic[M]):
                 if message is not None:
                     parsed.append(Incoming(message, received))
         await self._process(parsed)
+
+
+async def _leave(consumer: AIOKafkaConsumer, sub: Subscription[Any]) -> None:
+    """Stop the consumer, which leaves the group at once: the partitions move to another member
+    now, not after the session timeout. Bounded: in the middle of a rebalance aiokafka first
+    waits for the join, which lasts until every member rejoined (up to the poll interval,
+    minutes); a shutdown does not wait that long, the broker expires the member instead."""
+    try:
+        async with asyncio.timeout(sub.drain_seconds):
+            await consumer.stop()
+    except TimeoutError:
+        log.warning("consumer did not leave its group in time", extra={"group": sub.group})
 
 
 async def _finish_before_stopping(work: Awaitable[None], drain_seconds: float) -> None:
