@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND := noninteractive
 # Root needs no sudo; elsewhere sudo must not ask for a password (-n) in CI.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo -n")
 
-.PHONY: help install run infra-up infra-down infra-status lint test bench clean
+.PHONY: help install run infra-up infra-down infra-status cluster-up cluster-down lint test bench chaos clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -44,6 +44,17 @@ infra-down: ## stop what infra-up started
 infra-status: ## show the state of Kafka, Redis and the gateway
 	@deploy/local/stack.sh status
 
+# The cluster keeps its own data directory (a data directory holds one Kafka shape) but shares
+# the ports (and the downloaded jars) of the single-broker stack: run one of them at a time.
+DATA_DIR := $(or $(CONNECT_DATA_DIR),$(CURDIR)/.data)
+CLUSTER_ENV := KAFKA_BROKERS=3 CONNECT_DATA_DIR="$(DATA_DIR)/cluster" KAFKA_LIBS_DIR="$(DATA_DIR)/kafka-libs"
+
+cluster-up: ## like infra-up with three Kafka brokers (replication 3, min.insync.replicas 2); data in .data/cluster
+	@$(CLUSTER_ENV) deploy/local/stack.sh start
+
+cluster-down: ## stop what cluster-up started
+	@$(CLUSTER_ENV) deploy/local/stack.sh stop
+
 lint: ## ruff (lint + format check) and mypy --strict
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -67,6 +78,11 @@ test: install ## install, start infra, lint, run the whole pytest suite, stop in
 # (so it can run beside another stack) and BENCH_DURATION / BENCH_SCENARIOS (docs/benchmarks.md).
 bench: install ## load benchmarks: start what is missing, run the scenarios, write bench/results/
 	$(VENV)/bin/python -m bench
+
+# Not part of `test` (a short variant is: tests/chaos). Its own stack on ports derived from
+# KAFKA_PORT (docs/reliability.md); CHAOS_ROUNDS / CHAOS_FAULTS / CHAOS_CLIENTS bound it.
+chaos: install ## fault injection: kill -9, broker loss, Redis FLUSHALL, a stalled sink under load; checks and recovery times
+	$(VENV)/bin/python -m tests.chaos
 
 clean: infra-down ## stop the infra and delete all runtime data (.data/)
 	rm -rf .data

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Local Apache Kafka (KRaft, single node) from Maven Central jars, no Docker.
-#   kafka.sh install  resolve broker jars into .data/kafka-libs (cached by pom hash)
-#   kafka.sh run      render config, format storage once, exec the broker (foreground)
-#   kafka.sh users    store the SCRAM user of the SASL listener in the running cluster (once)
+# Local Apache Kafka (KRaft) from Maven Central jars, no Docker: one combined broker+controller,
+# or with KAFKA_BROKERS=3 a cluster of three (replication factor 3, min.insync.replicas=2).
+#   kafka.sh install     resolve broker jars into .data/kafka-libs (cached by pom hash)
+#   kafka.sh prepare     TLS material and the cluster id, shared by every node (once)
+#   kafka.sh run [N]     render node N's config (default 1), format its storage once, exec it
+#   kafka.sh users       store the SCRAM user of the SASL listener in the running cluster (once)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 POM="$ROOT/deploy/kafka/pom.xml"
-LIBS="$DATA/kafka-libs"
+LIBS="${KAFKA_LIBS_DIR:-$DATA/kafka-libs}"
 STAMP="$LIBS/.pom.sha256"
+# Node 1 keeps the single broker's directory; the cluster's nodes 2 and 3 live beside it.
 KDATA="$DATA/kafka"
-LOG_DIR="$KDATA/logs"
-PROPS="$KDATA/server.properties"
 TLS_DIR="$KDATA/tls"
+MODE_FILE="$KDATA/brokers"
+node_dir() { if [ "$1" -eq 1 ]; then echo "$KDATA"; else echo "$DATA/kafka-$1"; fi; }
 
 install() {
   local want
@@ -62,31 +65,76 @@ tls() {
   mv "$tmp" "$TLS_DIR"
 }
 
-run() {
+# The storage of one data directory belongs to one cluster shape: a single broker's metadata
+# cannot join a three-voter quorum (nor the other way round), and the Redis views hold offsets
+# of that log. Switching needs another CONNECT_DATA_DIR (make cluster-up uses .data/cluster).
+mode_guard() {
+  mkdir -p "$KDATA"
+  if [ -s "$MODE_FILE" ] && [ "$(cat "$MODE_FILE")" != "$KAFKA_BROKERS" ]; then
+    die "$DATA holds a Kafka of $(cat "$MODE_FILE") broker(s), not KAFKA_BROKERS=$KAFKA_BROKERS: use another CONNECT_DATA_DIR or 'make clean'"
+  fi
+  if [ ! -s "$MODE_FILE" ] && [ -s "$KDATA/cluster-id" ]; then
+    # Made before the broker count was recorded: a single broker.
+    [ "$KAFKA_BROKERS" = 1 ] || die "$DATA holds a single-broker Kafka: use another CONNECT_DATA_DIR or 'make clean'"
+  fi
+  # Atomically (the nodes of a cluster start at once and each checks it).
+  if [ ! -s "$MODE_FILE" ]; then
+    echo "$KAFKA_BROKERS" > "$MODE_FILE.$$"
+    mv "$MODE_FILE.$$" "$MODE_FILE"
+  fi
+}
+
+# One cluster id per data directory, shared by every node, so restarts (and restarts after a
+# crash) reuse the same storage.
+prepare() {
   command -v java >/dev/null || die "Java 17+ is required for Kafka"
   install
+  mode_guard
   tls
-  mkdir -p "$LOG_DIR"
-  sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" \
-      -e "s|@KAFKA_SASL_PORT@|$KAFKA_SASL_PORT|g" \
-      -e "s|@KAFKA_SASL_SSL_PORT@|$KAFKA_SASL_SSL_PORT|g" \
-      -e "s|@TLS_DIR@|$TLS_DIR|g" \
-      -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-      -e "s|@LOG_DIR@|$LOG_DIR|g" \
-      "$ROOT/deploy/kafka/server.properties.template" > "$PROPS"
-
-  # One cluster id per .data/ so restarts (and restarts after a crash) reuse the
-  # same storage; --ignore-formatted makes formatting a no-op when already done.
   if [ ! -s "$KDATA/cluster-id" ]; then
     "${JAVA[@]}" kafka.tools.StorageTool random-uuid > "$KDATA/cluster-id.tmp"
     mv "$KDATA/cluster-id.tmp" "$KDATA/cluster-id"
   fi
+}
+
+quorum_voters() {
+  local n out=""
+  for ((n = 1; n <= KAFKA_BROKERS; n++)); do
+    out="$out${out:+,}$n@127.0.0.1:$(kafka_node_port "$KAFKA_CONTROLLER_PORT" "$n")"
+  done
+  echo "$out"
+}
+
+run() {
+  local node="${1:-1}" dir props replicas min_isr
+  [ "$node" -ge 1 ] && [ "$node" -le "$KAFKA_BROKERS" ] || die "node $node of $KAFKA_BROKERS?"
+  prepare
+  dir="$(node_dir "$node")"
+  props="$dir/server.properties"
+  mkdir -p "$dir/logs"
+  # A cluster keeps three copies and acknowledges a write once two hold it, so one node may be
+  # down without refusing writes; a single broker has nothing to replicate to.
+  replicas=1 min_isr=1
+  if [ "$KAFKA_BROKERS" -ge 3 ]; then replicas=3 min_isr=2; fi
+  sed -e "s|@NODE_ID@|$node|g" \
+      -e "s|@QUORUM_VOTERS@|$(quorum_voters)|g" \
+      -e "s|@REPLICATION_FACTOR@|$replicas|g" \
+      -e "s|@MIN_ISR@|$min_isr|g" \
+      -e "s|@KAFKA_PORT@|$(kafka_node_port "$KAFKA_PORT" "$node")|g" \
+      -e "s|@KAFKA_SASL_PORT@|$(kafka_node_port "$KAFKA_SASL_PORT" "$node")|g" \
+      -e "s|@KAFKA_SASL_SSL_PORT@|$(kafka_node_port "$KAFKA_SASL_SSL_PORT" "$node")|g" \
+      -e "s|@TLS_DIR@|$TLS_DIR|g" \
+      -e "s|@CONTROLLER_PORT@|$(kafka_node_port "$KAFKA_CONTROLLER_PORT" "$node")|g" \
+      -e "s|@LOG_DIR@|$dir/logs|g" \
+      "$ROOT/deploy/kafka/server.properties.template" > "$props"
+
+  # --ignore-formatted makes formatting a no-op when already done.
   "${JAVA[@]}" kafka.tools.StorageTool format --ignore-formatted \
-    -t "$(cat "$KDATA/cluster-id")" -c "$PROPS" >&2
+    -t "$(cat "$KDATA/cluster-id")" -c "$props" >&2
 
   # exec: the supervisor (stack.sh / honcho) signals the JVM directly.
   exec "${JAVA[@]}" -Xms512m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
-    kafka.Kafka "$PROPS"
+    kafka.Kafka "$props"
 }
 
 # SCRAM credentials live in the KRaft metadata, not in server.properties: add them through the
@@ -112,7 +160,8 @@ users() {
 
 case "${1:-}" in
   install) install ;;
-  run) run ;;
+  prepare) prepare ;;
+  run) run "${2:-1}" ;;
   users) users ;;
-  *) echo "usage: $0 install|run|users" >&2; exit 2 ;;
+  *) echo "usage: $0 install|prepare|run [NODE]|users" >&2; exit 2 ;;
 esac

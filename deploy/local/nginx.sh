@@ -11,11 +11,24 @@ CONF="$DATA/nginx/nginx.conf"
 
 install() { apt_ensure nginx nginx-light; }
 
+# servers PORT REPLICAS: the upstream's server lines, one per replica (port + 100 per replica,
+# deploy/local/lib.sh), joined for sed.
+servers() {
+  local r out=""
+  for ((r = 0; r < $2; r++)); do
+    out="$out${out:+\\n        }server 127.0.0.1:$(($1 + 100 * r)) max_fails=0;"
+  done
+  echo "$out"
+}
+
 render() {
   mkdir -p "$DATA/nginx/tmp" "$DATA/logs"
   sed -e "s|@DATA@|$DATA|g" -e "s|@DEPLOY@|$ROOT/deploy|g" \
-      -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" -e "s|@ISSUER_PORT@|$ISSUER_PORT|g" \
-      -e "s|@REDEEMER_PORT@|$REDEEMER_PORT|g" -e "s|@NOTIFIER_PORT@|$NOTIFIER_PORT|g" -e "s|@STATS_PORT@|$STATS_PORT|g" \
+      -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" \
+      -e "s|@ISSUER_SERVERS@|$(servers "$ISSUER_PORT" "$ISSUER_REPLICAS")|g" \
+      -e "s|@REDEEMER_SERVERS@|$(servers "$REDEEMER_PORT" "$REDEEMER_REPLICAS")|g" \
+      -e "s|@NOTIFIER_SERVERS@|$(servers "$NOTIFIER_PORT" "$NOTIFIER_REPLICAS")|g" \
+      -e "s|@STATS_PORT@|$STATS_PORT|g" \
       "$ROOT/deploy/nginx/nginx.conf.template" > "$CONF"
   echo "$CONF"
 }

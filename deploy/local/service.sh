@@ -22,7 +22,7 @@ P="$(echo "$svc" | tr '[:lower:]' '[:upper:]')"
 # ${VAR:-default}: an explicitly set prefixed variable always wins.
 v="${P}_HTTP_HOST";                 export "$v=${!v:-127.0.0.1}"
 v="${P}_HTTP_PORT";                 export "$v=${!v:-$port}"
-v="${P}_KAFKA_BOOTSTRAP_SERVERS";   export "$v=${!v:-127.0.0.1:$KAFKA_PORT}"
+v="${P}_KAFKA_BOOTSTRAP_SERVERS";   export "$v=${!v:-$(kafka_bootstrap)}"
 v="${P}_REDIS_URL";                 export "$v=${!v:-redis://127.0.0.1:$REDIS_PORT/0}"
 v="${P}_PROFILE";                   export "$v=${!v:-${CONNECT_PROFILE:-development}}"
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Background Kafka + Redis + gateway for tests and `make infra-up`.
+# Background Kafka + Redis + gateway for tests and `make infra-up` (KAFKA_BROKERS=3: a
+# three-node Kafka cluster, `make cluster-up`).
 #   stack.sh start    start what is not running, wait until ready, create topics
 #   stack.sh stop     stop what this script started (TERM, then KILL after a bound)
 #   stack.sh status   print each component's state
@@ -13,23 +14,31 @@ LOGS="$DATA/logs"
 READY_TIMEOUT="${STACK_READY_TIMEOUT:-120}"
 STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-30}"
 PY="$ROOT/.venv/bin/python"
-COMPONENTS=(kafka redis gateway)
+# kafka is node 1; a cluster adds kafka-2 and kafka-3 (deploy/local/lib.sh says their ports).
+KAFKA_NODES=(kafka)
+for ((n = 2; n <= KAFKA_BROKERS; n++)); do KAFKA_NODES+=("kafka-$n"); done
+COMPONENTS=("${KAFKA_NODES[@]}" redis gateway)
+
+# node_of NAME: the Kafka node number of a component (kafka -> 1, kafka-3 -> 3).
+node_of() { case "$1" in kafka) echo 1 ;; kafka-*) echo "${1#kafka-}" ;; esac; }
 
 port_of() {
   case "$1" in
-    kafka) echo "$KAFKA_PORT" ;; redis) echo "$REDIS_PORT" ;; gateway) echo "$GATEWAY_PORT" ;;
+    kafka|kafka-*) kafka_node_port "$KAFKA_PORT" "$(node_of "$1")" ;; redis) echo "$REDIS_PORT" ;; gateway) echo "$GATEWAY_PORT" ;;
   esac
 }
 script_of() {
   case "$1" in
-    kafka) echo kafka.sh ;; redis) echo redis.sh ;; gateway) echo nginx.sh ;;
+    kafka|kafka-*) echo kafka.sh ;; redis) echo redis.sh ;; gateway) echo nginx.sh ;;
   esac
 }
 # What the pid's command line must match, so a recycled pid is never mistaken for
 # ours: the run script while it prepares, then the process it execs.
 comm_of() {
   case "$1" in
-    kafka) echo 'kafka\.sh|kafka\.Kafka' ;; redis) echo 'redis\.sh|redis-server' ;;
+    kafka) echo 'kafka\.sh|kafka\.Kafka .*/kafka/server\.properties' ;;
+    kafka-*) echo "kafka\\.sh|kafka\\.Kafka .*/$1/server\\.properties" ;;
+    redis) echo 'redis\.sh|redis-server' ;;
     gateway) echo 'nginx' ;;
   esac
 }
@@ -46,7 +55,9 @@ running() {
 ready() {
   case "$1" in
     # The port alone answers before the broker can serve metadata; ask for metadata.
-    kafka) port_open "$KAFKA_PORT" && "$PY" "$ROOT/deploy/local/topics.py" --ping >/dev/null 2>&1 ;;
+    # (topics.py --ping also waits until all KAFKA_BROKERS nodes are registered.)
+    kafka|kafka-*) port_open "$(port_of "$1")" &&
+      "$PY" "$ROOT/deploy/local/topics.py" --ping >/dev/null 2>&1 ;;
     redis) [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
     gateway) port_open "$GATEWAY_PORT" ;;
   esac
@@ -68,7 +79,7 @@ start_one() {
   log "starting $name on 127.0.0.1:$port (log: $LOGS/$name.log)"
   # With no job control the child is not a group leader, so setsid execs in place
   # and $! is the real component's pid (the run scripts exec too).
-  nohup setsid bash "$ROOT/deploy/local/$(script_of "$name")" run \
+  nohup setsid bash "$ROOT/deploy/local/$(script_of "$name")" run $(node_of "$name") \
     >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! > "$RUN/$name.pid"
 }
@@ -93,7 +104,7 @@ start() {
   [ -x "$PY" ] || die "$PY missing: run 'make install' first"
   mkdir -p "$RUN" "$LOGS"
   # Install steps first (apt/maven), in the foreground, so failures are visible here.
-  bash "$ROOT/deploy/local/kafka.sh" install
+  bash "$ROOT/deploy/local/kafka.sh" prepare
   bash "$ROOT/deploy/local/redis.sh" install
   bash "$ROOT/deploy/local/nginx.sh" install
   for c in "${COMPONENTS[@]}"; do start_one "$c"; done
@@ -102,6 +113,18 @@ start() {
   bash "$ROOT/deploy/local/kafka.sh" users
 }
 
+# signal_one NAME: send TERM to a running component (nothing when it is not running).
+signal_one() {
+  local name="$1" pid
+  running "$name" || return 0
+  pid="$(cat "$RUN/$name.pid")"
+  log "stopping $name (pid $pid)"
+  # The pid leads its own process group (setsid): signal the group so nginx
+  # workers or a half-started JVM go too.
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+}
+
+SIGNALLED=""
 stop_one() {
   local name="$1" pid deadline
   if ! running "$name"; then
@@ -109,10 +132,7 @@ stop_one() {
     return 0
   fi
   pid="$(cat "$RUN/$name.pid")"
-  log "stopping $name (pid $pid)"
-  # The pid leads its own process group (setsid): signal the group so nginx
-  # workers or a half-started JVM go too.
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  kill -0 "$pid" 2>/dev/null && ! grep -q "^$name$" <<<"$SIGNALLED" && signal_one "$name"
   deadline=$((SECONDS + STOP_TIMEOUT))
   while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
   if kill -0 "$pid" 2>/dev/null; then
@@ -124,8 +144,13 @@ stop_one() {
 
 stop() {
   # Reverse order: the gateway first, Kafka (slowest, most state) last.
-  local i
-  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do stop_one "${COMPONENTS[i]}"; done
+  local i c
+  stop_one gateway
+  stop_one redis
+  # A cluster's nodes are signalled together: a node stopped after the others lost the
+  # controller quorum would wait for it until killed.
+  for c in "${KAFKA_NODES[@]}"; do signal_one "$c"; SIGNALLED="$SIGNALLED"$'\n'"$c"; done
+  for ((i = ${#KAFKA_NODES[@]} - 1; i >= 0; i--)); do stop_one "${KAFKA_NODES[i]}"; done
 }
 
 status() {

@@ -8,10 +8,11 @@ partition count. Run it any number of times (existing topics are left alone):
     .venv/bin/python deploy/local/topics.py --check    # list, exit 1 if any is missing
     .venv/bin/python deploy/local/topics.py --ping     # exit 0 once a metadata request works
 
-Env: KAFKA_BOOTSTRAP_SERVERS (default 127.0.0.1:$KAFKA_PORT), KAFKA_REPLICATION_FACTOR
-(default 1; 3 on a real cluster), and the unprefixed security settings of the services
-(KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
-KAFKA_SSL_CAFILE, ...; see docs/security.md).
+Env: KAFKA_BOOTSTRAP_SERVERS (default: every local node, 127.0.0.1:$KAFKA_PORT and, with
+KAFKA_BROKERS=3, the ports 10 and 20 above it), KAFKA_REPLICATION_FACTOR (default 1, or 3 with
+KAFKA_BROKERS=3; topics with 3 replicas get min.insync.replicas=2), and the unprefixed
+security settings of the services (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
+KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL_CAFILE, ...; see docs/security.md).
 """
 
 from __future__ import annotations
@@ -61,9 +62,29 @@ TOPICS: tuple[TopicSpec, ...] = (
 )
 
 
+def broker_count() -> int:
+    """How many local Kafka nodes the stack runs (deploy/local/lib.sh's KAFKA_BROKERS)."""
+    return int(os.environ.get("KAFKA_BROKERS", "1"))
+
+
 def bootstrap_servers() -> str:
-    default = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
-    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", default)
+    # Node N listens 10*(N-1) ports above node 1 (deploy/local/lib.sh).
+    port = int(os.environ.get("KAFKA_PORT", "9092"))
+    nodes = ",".join(f"127.0.0.1:{port + 10 * n}" for n in range(broker_count()))
+    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", nodes)
+
+
+def replication_factor() -> int:
+    default = "3" if broker_count() >= 3 else "1"
+    return int(os.environ.get("KAFKA_REPLICATION_FACTOR", default))
+
+
+def topic_configs(spec: TopicSpec, replicas: int) -> dict[str, str]:
+    """The spec's configs; replicated topics also refuse acks=all writes that fewer than two
+    copies hold, so an acknowledged write survives the loss of any one broker."""
+    if replicas >= 3:
+        return {"min.insync.replicas": "2", **spec.configs}
+    return dict(spec.configs)
 
 
 async def existing_partitions(admin: AIOKafkaAdminClient) -> dict[str, int]:
@@ -88,7 +109,7 @@ async def create(admin: AIOKafkaAdminClient, replication_factor: int) -> None:
             name=t.name,
             num_partitions=t.partitions,
             replication_factor=replication_factor,
-            topic_configs=t.configs,
+            topic_configs=topic_configs(t, replication_factor),
         )
         for t in missing
     ]
@@ -109,13 +130,14 @@ async def create(admin: AIOKafkaAdminClient, replication_factor: int) -> None:
 
 
 async def ping(admin: AIOKafkaAdminClient) -> int:
-    """Ready = a broker is registered and every existing partition has a leader.
+    """Ready = every expected broker (KAFKA_BROKERS) is registered and every existing
+    partition has a leader.
 
     After a crash the port and metadata answer before the restarted broker is
     registered again (the old session must expire first); producing then fails.
     """
     cluster = await admin.describe_cluster()
-    if not cluster.get("brokers"):
+    if len(cluster.get("brokers") or []) < broker_count():
         return 1
     for topic in await admin.describe_topics():
         if topic["error_code"] != 0:
@@ -143,7 +165,6 @@ async def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--check", action="store_true", help="list topics, exit 1 if any missing")
     mode.add_argument("--ping", action="store_true", help="exit 0 if a metadata request works")
     args = parser.parse_args(argv)
-    replication_factor = int(os.environ.get("KAFKA_REPLICATION_FACTOR", "1"))
     settings = load_settings(KafkaSettings).model_copy(
         update={"kafka_bootstrap_servers": bootstrap_servers()}
     )
@@ -159,7 +180,7 @@ async def main(argv: list[str] | None = None) -> int:
             return await ping(admin)
         if args.check:
             return await check(admin)
-        await create(admin, replication_factor)
+        await create(admin, replication_factor())
         return 0
     finally:
         await admin.close()

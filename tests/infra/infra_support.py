@@ -20,9 +20,11 @@ def render_local_nginx(tmp: Path, ports: dict[str, int], deploy: Path = DEPLOY) 
         "DATA": str(data),
         "DEPLOY": str(deploy),
         "GATEWAY_PORT": str(ports["gateway"]),
-        "ISSUER_PORT": str(ports["issuer"]),
-        "REDEEMER_PORT": str(ports["redeemer"]),
-        "NOTIFIER_PORT": str(ports["notifier"]),
+        # One replica each: the upstream's single server line.
+        **{
+            f"{svc.upper()}_SERVERS": f"server 127.0.0.1:{ports[svc]} max_fails=0;"
+            for svc in ("issuer", "redeemer", "notifier")
+        },
         # Optional for callers that predate the stats service (nginx only needs a number).
         "STATS_PORT": str(ports.get("stats", 8004)),
     }

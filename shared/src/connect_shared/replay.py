@@ -63,8 +63,26 @@ async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -
     return count
 
 
+async def redis_identity(redis: Redis) -> str:
+    """The run id of the Redis process: it changes with every restart."""
+    info = await redis.info("server")
+    return str(info.get("run_id", ""))
+
+
+# Deletes the ready marker only while it still names the Redis process it was set in, so a
+# marker a finished rebuild just set is never taken back.
+_FORGET_MARKER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 async def rebuild_view(settings: KafkaSettings, topic: str, store: StateStore) -> bool:
     """Rebuild the view unless another process is already doing it; then mark it ready.
+
+    The marker holds the run id of the Redis process the view was built in. A Redis restarted
+    in the middle of the rebuild may have lost some of the writes it had acknowledged (the
+    append-only file is written once a second), so that rebuild fails and is tried again.
 
     Returns True when this call did the rebuild.
     """
@@ -76,8 +94,11 @@ async def rebuild_view(settings: KafkaSettings, topic: str, store: StateStore) -
         return False
     try:
         async with lease.kept():
+            built_in = await redis_identity(redis)
             count = await replay_state(settings, topic, store)
-            await redis.set(VIEW_READY_KEY, "1")
+            if await redis_identity(redis) != built_in:
+                raise RuntimeError("Redis restarted during the rebuild; the view may miss writes")
+            await redis.set(VIEW_READY_KEY, built_in)
         log.info("view rebuilt from kafka", extra={"records": count})
         return True
     finally:
@@ -100,6 +121,20 @@ class ViewGuardian:
             return True
         self.start_rebuild()
         return False
+
+    async def verify(self) -> None:
+        """Distrust a view marked ready in an earlier Redis process: a restarted Redis may have
+        lost the last writes it acknowledged (the followers committed past them, so nothing
+        would bring them back), so its view is rebuilt from Kafka."""
+        redis: Redis = self._store.redis
+        marker = await redis.get(VIEW_READY_KEY)
+        if marker is None:
+            return
+        built_in = marker.decode() if isinstance(marker, bytes) else str(marker)
+        if built_in != await redis_identity(redis):
+            log.warning("redis restarted since the view was built; rebuilding it")
+            await redis.eval(_FORGET_MARKER, 1, VIEW_READY_KEY, built_in)
+            self.start_rebuild()
 
     def start_rebuild(self) -> None:
         """Start a background rebuild if none is running in this process."""

@@ -81,6 +81,22 @@ async def _follow_state(runtime: Runtime) -> None:
             await asyncio.sleep(2.0)
 
 
+REDIS_CHECK_SECONDS = 1.0
+
+
+async def _watch_redis(runtime: Runtime) -> None:
+    # A Redis restart is noticed within a second, in every process (the first to see it
+    # starts the rebuild; the others find the marker gone or renewed).
+    while True:
+        await asyncio.sleep(REDIS_CHECK_SECONDS)
+        try:
+            await runtime.guardian.verify()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.debug("redis identity check failed", extra={"error": repr(exc)})
+
+
 def runtime_context(
     settings: InfraSettings, client_id: str
 ) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -92,9 +108,11 @@ def runtime_context(
             # A missing view (first start, lost Redis) is rebuilt before anyone asks.
             await runtime.guardian.ready()
             follower = asyncio.create_task(_follow_state(runtime), name="state-follower")
+            watcher = asyncio.create_task(_watch_redis(runtime), name="redis-watch")
             yield
-            follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await follower
+            for task in (watcher, follower):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     return context

@@ -26,6 +26,7 @@ The guarantees live here once:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -136,6 +137,7 @@ class Subscription(Generic[M]):
     dead_letter_topic: str = DEAD_LETTER_TOPIC
     max_records: int = 500
     max_concurrency: int = 32
+    drain_seconds: float = 10.0
     consumer_options: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -264,14 +266,19 @@ class Subscriber(Generic[M]):
                 batches = await consumer.getmany(timeout_ms=500, max_records=sub.max_records)
                 if not batches:
                     continue
-                await self.process(batches)
-                # One commit for the whole batch, and only after all of it was handled. The
-                # position, not the last offset + 1: it is past the transaction markers that
-                # follow the records, so a caught-up group shows no lag.
-                await consumer.commit({tp: await consumer.position(tp) for tp in batches})
+                await _finish_before_stopping(
+                    self._handle(consumer, batches), self._subscription.drain_seconds
+                )
         finally:
-            await consumer.stop()
+            await _leave(consumer, sub)
             await self._sink.close()
+
+    async def _handle(self, consumer: AIOKafkaConsumer, batches: Records) -> None:
+        await self.process(batches)
+        # One commit for the whole batch, and only after all of it was handled. The position,
+        # not the last offset + 1: it is past the transaction markers that follow the records,
+        # so a caught-up group shows no lag.
+        await consumer.commit({tp: await consumer.position(tp) for tp in batches})
 
     async def process(self, batches: Records) -> None:
         """Parse one fetched batch (dead-lettering what cannot be parsed) and handle the rest."""
@@ -311,6 +318,40 @@ class Subscriber(Generic[M]):
 
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+async def _leave(consumer: AIOKafkaConsumer, sub: Subscription[Any]) -> None:
+    """Stop the consumer, which leaves the group at once: the partitions move to another member
+    now, not after the session timeout. Bounded: in the middle of a rebalance aiokafka first
+    waits for the join, which lasts until every member rejoined (up to the poll interval,
+    minutes); a shutdown does not wait that long, the broker expires the member instead."""
+    try:
+        async with asyncio.timeout(sub.drain_seconds):
+            await consumer.stop()
+    except TimeoutError:
+        log.warning("consumer did not leave its group in time", extra={"group": sub.group})
+
+
+async def _finish_before_stopping(work: Awaitable[None], drain_seconds: float) -> None:
+    """Await ``work``; if the caller is cancelled meanwhile (a shutdown), let ``work`` finish
+    for up to ``drain_seconds`` before cancelling it too, then pass the cancellation on.
+
+    Work that cannot finish in time (a dependency is down) is cancelled uncommitted: another
+    member redoes it, so it is delayed, never lost.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        try:
+            if not task.done():
+                log.info("shutting down: finishing the batch in hand")
+                await asyncio.wait({task}, timeout=drain_seconds)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        raise
 
 
 async def _with_retry(

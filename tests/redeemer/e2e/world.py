@@ -100,7 +100,8 @@ async def all_objects(api: ApiClient, collection: str) -> list[dict[str, Any]]:
         assert reply.status == 200, reply.body
         found += reply.data
         next_link = (reply.body.get("links") or {}).get("next")
-        path = next_link if next_link and reply.data else None
+        # links.next is relative to the host (/api/v1/...); the client adds /api/v1 itself.
+        path = next_link.removeprefix("/api/v1") if next_link and reply.data else None
     return found
 
 

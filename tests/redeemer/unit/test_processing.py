@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -112,6 +113,34 @@ async def test_a_missing_source_fails_the_token() -> None:
     assert finished is not None
     assert (finished.status, finished.failure_reason) == ("failed", "source_not_found")
     assert records.emitted[0].name == "connect/share-token.outbound-failed"
+
+
+@dataclass
+class ViewLostMidway(FakeRecords):
+    """Ready at the first look, lost (FLUSHALL) right after."""
+
+    looks: int = 0
+
+    async def view_ready(self) -> bool:
+        self.looks += 1
+        return self.looks == 1
+
+
+async def test_a_source_missing_from_a_view_lost_midway_is_retried_not_failed() -> None:
+    records = ViewLostMidway(world().records)
+    del records.records[inquiry().id]
+    with pytest.raises(RetryLater):
+        await make(records).process(request())
+    still = await records.token(token().id)
+    assert still is not None and still.status == "pending"
+    assert records.emitted == []
+
+
+async def test_a_token_missing_from_a_view_lost_midway_is_retried_not_dropped() -> None:
+    records = ViewLostMidway(world().records)
+    del records.records[token().id]
+    with pytest.raises(RetryLater):
+        await make(records).process(request())
 
 
 async def test_a_lost_view_is_retried_later_and_triggers_a_rebuild() -> None:

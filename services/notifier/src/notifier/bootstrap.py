@@ -93,6 +93,7 @@ def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:
             poll_seconds=settings.poll_interval_seconds,
             busy_defer_seconds=settings.busy_defer_seconds,
             auto_disable_seconds=settings.auto_disable_after_seconds,
+            drain_seconds=settings.delivery_timeout_seconds + 2,
         ),
     )
     fanout = Fanout(

@@ -57,6 +57,8 @@ class DispatchLimits:
     poll_seconds: float
     busy_defer_seconds: float
     auto_disable_seconds: float
+    # On shutdown, how long attempts already sent may take to finish and be recorded.
+    drain_seconds: float = 12.0
 
 
 def _now_ms() -> int:
@@ -97,12 +99,16 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self) -> None:
-        """Dispatch until cancelled; in-flight attempts are abandoned to their leases."""
+        """Dispatch until cancelled. A shutdown claims nothing more and lets the attempts in
+        flight finish and be recorded (bounded by ``drain_seconds``), so a restart resends
+        nothing; what is left then is abandoned to its lease and sent again later."""
         finisher = asyncio.create_task(self._finisher.run(), name="attempt-finisher")
         try:
             while True:
                 await self._tick()
         finally:
+            if self._tasks:
+                await asyncio.wait(set(self._tasks), timeout=self._limits.drain_seconds)
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)

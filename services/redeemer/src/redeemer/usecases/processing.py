@@ -71,6 +71,7 @@ class RedemptionProcessor:
             raise RetryLater("the state view is being rebuilt")
         token = await self._store.token(request.token_id)
         if token is None:
+            await self._unless_view_lost("the token")
             log.error("redemption request for an unknown token", extra={"token": request.token_id})
             return
         if token.pending_at != request.pending_at:
@@ -89,6 +90,13 @@ class RedemptionProcessor:
             log.warning("token left pending elsewhere", extra={"token": token.id})
             return
         await self._finish(token, request)
+
+    async def _unless_view_lost(self, what: str) -> None:
+        """Something looked missing: if the view was lost since the check at the start (a
+        FLUSHALL in between), it may only be missing from the view; retry once rebuilt."""
+        if not await self._store.view_ready():
+            self._on_view_lost()
+            raise RetryLater(f"the state view was lost while reading {what}")
 
     async def _copy_missing(self, token: ShareTokenRecord) -> bool:
         if token.status != "redeemed" or token.destination_id is None:
@@ -173,6 +181,7 @@ class RedemptionProcessor:
             )
             return Outcome(mark_redeemed(token, filled.id, filled.type, now), [filled])
         except RedemptionFailed as failure:
+            await self._unless_view_lost("what the copy needs")
             log.info("redemption failed", extra={"token": token.id, "reason": failure.reason})
             return Outcome(mark_failed(token, failure.reason, now))
         except self._transient:

@@ -69,6 +69,11 @@ class Fanout:
         now_ms = int(time.time() * 1000)
         due = now_ms + int(self._policy.first_delay(random.random()) * 1000)  # noqa: S311
         created = await self._queue.schedule(fanouts, due)
+        if not await self._guardian.ready():
+            # The view was lost (FLUSHALL) since the check before the fetch: the webhooks may
+            # have looked absent and what was scheduled may be gone. Not committed: the batch
+            # is handled again once the view is rebuilt (scheduling is idempotent).
+            raise RuntimeError("the state view was lost while fanning out; retrying")
         EVENTS_FANNED_OUT.inc(len(events))
         if created:
             self._on_scheduled()
