@@ -12,7 +12,7 @@ from connect_shared.events import build_event
 from connect_shared.kafka import Delivered
 from connect_shared.subscriber import Incoming, Received
 from notifier.adapters.consumers.fanout import Fanout
-from notifier.adapters.queue import EventFanout
+from notifier.adapters.stores.queue import EventFanout
 from notifier.domain.schedule import RetryPolicy
 
 pytestmark = pytest.mark.unit
