@@ -298,7 +298,9 @@ async def redeem(ctx: Context) -> dict[str, Any]:
         redeemed.append(token)
 
     await ensure_bench_topics(e.bootstrap)
-    producer = DurableProducer(KafkaSettings(kafka_bootstrap_servers=e.bootstrap), "bench")
+    producer = DurableProducer(
+        KafkaSettings(kafka_bootstrap_servers=e.bootstrap), "bench", atomic=False
+    )
     await producer.start()
     echo = KeyWatcher(e.bootstrap, BENCH_TOPICS[1], lambda _: "done")
     await echo.start()
@@ -400,7 +402,9 @@ async def _setup_fanout(ctx: Context) -> Fanout:
         wid, secret = await api.webhook(org, f"{sink}/hook/{name}", ["inquiry.completed"])
         hooks.append((name, wid, secret))
     await _sink_call(http, f"{sink}/_config", {"secrets": {n: sec for n, _, sec in hooks}})
-    producer = DurableProducer(KafkaSettings(kafka_bootstrap_servers=e.bootstrap), "bench")
+    producer = DurableProducer(
+        KafkaSettings(kafka_bootstrap_servers=e.bootstrap), "bench", atomic=False
+    )
     await producer.start()
     fan = Fanout(org, hooks, sink, producer)
     await wait_caught_up(e.bootstrap, "notifier-fanout", "connect.events", 120, slack=100)

@@ -35,7 +35,9 @@ def produce_app(bootstrap: str, topic: str, size: int) -> web.Application:
     filler = b"x" * max(0, size - 40)
 
     async def producer_ctx(app: web.Application) -> Any:
-        producer = DurableProducer(KafkaSettings(kafka_bootstrap_servers=bootstrap), "bench")
+        producer = DurableProducer(
+            KafkaSettings(kafka_bootstrap_servers=bootstrap), "bench", atomic=False
+        )
         await producer.start()
         app[PRODUCER] = producer
         yield

@@ -54,6 +54,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     # latest record per key must be kept forever: compaction, never time retention.
     TopicSpec("connect.state", 6, {"cleanup.policy": "compact"}),
     TopicSpec("connect.redemptions", 6, {"retention.ms": str(7 * DAY_MS)}),
+    # Messages a consumer gave up on, with the reason (connect_shared.dead_letters); inspected
+    # and re-driven with `connect-admin dlq list` / `connect-admin dlq replay TOPIC`.
+    TopicSpec("connect.dead-letters", 1, {"retention.ms": str(30 * DAY_MS)}),
 )
 
 

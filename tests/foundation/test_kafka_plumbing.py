@@ -133,8 +133,8 @@ async def test_unparseable_messages_are_dead_lettered_and_do_not_block_their_par
     infra_settings: InfraSettings, producer: DurableProducer, scratch_topic: str
 ) -> None:
     await producer.send(OutgoingMessage(scratch_topic, "k", b'{"text": "first"}'))
-    await producer.send(OutgoingMessage(scratch_topic, "k", b"not json"))
-    await producer.send(OutgoingMessage(scratch_topic, "k", b'{"wrong": 1}'))
+    not_json = await producer.send(OutgoingMessage(scratch_topic, "k", b"not json"))
+    wrong = await producer.send(OutgoingMessage(scratch_topic, "k", b'{"wrong": 1}'))
     await producer.send(OutgoingMessage(scratch_topic, "k", b'{"text": "after"}'))
     handled: list[str] = []
     dead: list[tuple[int, str]] = []
@@ -158,7 +158,7 @@ async def test_unparseable_messages_are_dead_lettered_and_do_not_block_their_par
         with contextlib.suppress(asyncio.CancelledError):
             await task
     assert handled == ["first", "after"]
-    assert [offset for offset, _ in dead] == [1, 2]
+    assert [offset for offset, _ in dead] == [not_json.offset, wrong.offset]
     assert "ValidationError" in dead[1][1]
 
 

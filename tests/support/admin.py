@@ -53,6 +53,9 @@ class _AdminSession:
         self._thread.start()
         self._stack: contextlib.AsyncExitStack | None = None
         self._admin: Admin | None = None
+        # Commands from several threads at once share one runtime: open and close it one at a
+        # time, so one command's reopen never closes the runtime another is using.
+        self._opening = asyncio.Lock()
 
     def call(self, command: Callable[[Admin], Awaitable[Any]]) -> Any:
         """Run ``command`` on the session's admin and return its JSON value."""
@@ -79,6 +82,10 @@ class _AdminSession:
         self._thread.join(timeout=30)
 
     async def _open(self) -> Admin:
+        async with self._opening:
+            return await self._open_once()
+
+    async def _open_once(self) -> Admin:
         if self._admin is None:
             settings = _issuer_settings()
             stack = contextlib.AsyncExitStack()
@@ -89,10 +96,11 @@ class _AdminSession:
         return self._admin
 
     async def _close(self) -> None:
-        stack, self._stack, self._admin = self._stack, None, None
-        if stack is not None:
-            with contextlib.suppress(Exception):
-                await stack.aclose()
+        async with self._opening:
+            stack, self._stack, self._admin = self._stack, None, None
+            if stack is not None:
+                with contextlib.suppress(Exception):
+                    await stack.aclose()
 
 
 def _issuer_settings() -> IssuerSettings:

@@ -20,12 +20,16 @@ class TopicRecorder:
         self.topic = topic
         self.messages: list[dict[str, Any]] = []
         self.keys: list[str] = []
+        # read_committed, as every consumer of the platform's transactional writes.
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=BOOTSTRAP, enable_auto_commit=False, group_id=None
+            bootstrap_servers=BOOTSTRAP,
+            enable_auto_commit=False,
+            group_id=None,
+            isolation_level="read_committed",
         )
         self._task: asyncio.Task[None] | None = None
         self._partitions: list[TopicPartition] = []
-        # Per partition, the offset after the last recorded message.
+        # Per partition, the position after everything recorded (past transaction markers).
         self._next: dict[TopicPartition, int] = {}
 
     async def start(self) -> None:
@@ -50,10 +54,14 @@ class TopicRecorder:
                 await asyncio.sleep(0.02)
 
     async def _run(self) -> None:
-        async for message in self._consumer:
-            self._next[TopicPartition(message.topic, message.partition)] = message.offset + 1
-            self.keys.append(message.key.decode() if message.key else "")
-            self.messages.append(jsonutil.loads(message.value) if message.value else {})
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                for message in records:
+                    self.keys.append(message.key.decode() if message.key else "")
+                    self.messages.append(jsonutil.loads(message.value) if message.value else {})
+            for tp in self._partitions:
+                self._next[tp] = await self._consumer.position(tp)
 
     async def wait_for(
         self, predicate: Callable[[dict[str, Any]], bool], count: int = 1, timeout: float = 20.0
@@ -93,7 +101,9 @@ async def read_topic(topic: str, timeout: float = 20.0) -> list[tuple[str, bytes
 
 async def read_records(topic: str, timeout: float = 20.0) -> list[ConsumerRecord[bytes, bytes]]:
     """Every record of ``topic`` (key, value, headers...) from the beginning to its current end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=BOOTSTRAP, enable_auto_commit=False, isolation_level="read_committed"
+    )
     await consumer.start()
     try:
         partitions = await topic_partitions(topic)

@@ -1,25 +1,33 @@
-"""Kafka plumbing with durable defaults: acks=all, an idempotent producer, and consumers that
-never auto-commit (:mod:`connect_shared.subscriber` commits after the work)."""
+"""Kafka plumbing with durable defaults: acks=all, a transactional producer whose writes land
+all or nothing (:mod:`connect_shared.transactions`), and ``read_committed`` consumers that never
+auto-commit (:mod:`connect_shared.subscriber` commits after the work)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from aiokafka.helpers import create_ssl_context
 
 from connect_shared.config import KafkaSecuritySettings, KafkaSettings
 from connect_shared.errors import Unavailable
+from connect_shared.kafka_types import Delivered as Delivered
+from connect_shared.kafka_types import Headers as Headers
+from connect_shared.kafka_types import OutgoingMessage as OutgoingMessage
+from connect_shared.transactions import LANES, REFUSED, GroupCommit
 
 log = logging.getLogger(__name__)
 
-Headers = list[tuple[str, bytes]]
+# A transaction left open by a killed process holds back read_committed readers of its
+# partitions until the coordinator aborts it: keep that short, but longer than a healthy
+# transaction can take (its sends are bounded by the produce timeout, then one commit).
+MIN_TRANSACTION_TIMEOUT_SECONDS = 10.0
 
 
 def security_options(settings: KafkaSecuritySettings) -> dict[str, Any]:
@@ -60,35 +68,44 @@ def make_admin(settings: KafkaSettings, client_id: str, **overrides: Any) -> AIO
     return AIOKafkaAdminClient(**{**client_options(settings, client_id), **overrides})
 
 
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """One record to produce: topic, key and value bytes (None: a tombstone), optional
-    headers."""
-
-    topic: str
-    key: str
-    value: bytes | None
-    headers: Headers = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """Where the broker stored a record."""
-
-    topic: str
-    partition: int
-    offset: int
-
-
 class DurableProducer:
-    """One idempotent, acks=all producer per process, shared by every request."""
+    """One transactional, acks=all producer per process, shared by every request and handler.
 
-    def __init__(self, settings: KafkaSettings, client_id: str) -> None:
+    :meth:`send_all` writes one set of messages all or nothing; concurrent sets share a
+    transaction (group commit, :class:`~connect_shared.transactions.GroupCommit`). Each process
+    gets its own transactional id. ``atomic=False`` gives the plain idempotent producer (the
+    benchmark's baseline), whose messages may land after a timeout was reported.
+    """
+
+    def __init__(self, settings: KafkaSettings, client_id: str, *, atomic: bool = True) -> None:
+        self._settings = settings
+        self._client_id = client_id
         self._timeout = settings.kafka_produce_timeout_seconds
-        self._producer = AIOKafkaProducer(
-            **client_options(settings, client_id),
+        self._atomic = atomic
+        self.transactional_id = (
+            f"{settings.kafka_client_id_prefix}-{client_id}-{uuid.uuid4().hex[:12]}"
+            if atomic
+            else None
+        )
+        self._first = self._new_producer()
+        # Atomic writes go through the lanes (lane 0 uses the first producer); plain ones do not.
+        self._commits = GroupCommit(
+            self._new_producer,
+            self._timeout,
+            self._was_committed,
+            first=self._first,
+            lanes=LANES if atomic else 1,
+        )
+
+    def _new_producer(self, lane: int = 0) -> AIOKafkaProducer:
+        transaction_timeout = max(MIN_TRANSACTION_TIMEOUT_SECONDS, 2 * self._timeout)
+        transactional_id = f"{self.transactional_id}-{lane}" if self.transactional_id else None
+        return AIOKafkaProducer(
+            **client_options(self._settings, self._client_id),
             acks="all",
             enable_idempotence=True,
+            transactional_id=transactional_id,
+            transaction_timeout_ms=int(transaction_timeout * 1000),
             # A little lingering batches concurrent requests into one round trip.
             linger_ms=2,
             max_batch_size=256 * 1024,
@@ -103,26 +120,40 @@ class DurableProducer:
 
     @property
     def raw(self) -> AIOKafkaProducer:
-        """The underlying aiokafka producer (for readiness checks)."""
-        return self._producer
+        """The underlying aiokafka producer in use (for readiness checks and metadata)."""
+        return self._commits.producer if self._atomic else self._first
+
+    @property
+    def transactions(self) -> int:
+        """How many transactions this producer committed (each may carry many sets)."""
+        return self._commits.transactions
 
     async def start(self) -> None:
-        """Connect; retries until Kafka answers so services may start before the broker."""
-        await self._producer.start()
+        """Connect (and, when atomic, register the transactional id)."""
+        if self._atomic:
+            await self._commits.start()
+        else:
+            await self._first.start()
 
     async def stop(self) -> None:
-        """Flush what is queued and disconnect."""
-        await self._producer.stop()
+        """Finish what is queued and disconnect."""
+        if self._atomic:
+            await self._commits.stop()
+        else:
+            await self._first.stop()
 
     async def send_all(self, messages: Sequence[OutgoingMessage]) -> list[Delivered]:
-        """Produce ``messages`` concurrently and wait until every one is acknowledged.
+        """Write ``messages`` all or nothing and return where each landed.
 
-        Raises :class:`Unavailable` (503) when Kafka does not acknowledge them in time.
+        Raises :class:`Unavailable` (503) only when none of them will ever be visible to a
+        ``read_committed`` reader; while the outcome is unknown it keeps waiting.
         """
+        if self._atomic:
+            return await self._commits.write(messages)
         try:
             async with asyncio.timeout(self._timeout):
                 futures = [
-                    await self._producer.send(
+                    await self._first.send(
                         m.topic, m.value, key=m.key.encode(), headers=m.headers or None
                     )
                     for m in messages
@@ -130,13 +161,31 @@ class DurableProducer:
                 results = await asyncio.gather(*futures)
         except (KafkaError, TimeoutError) as exc:
             log.warning("kafka produce failed", extra={"error": repr(exc)})
-            raise Unavailable("Kafka did not acknowledge the write; nothing was stored.") from exc
+            raise Unavailable(REFUSED) from exc
         return [Delivered(r.topic, r.partition, r.offset) for r in results]
 
     async def send(self, message: OutgoingMessage) -> Delivered:
         """Produce one message and wait for its acknowledgement."""
         (delivered,) = await self.send_all([message])
         return delivered
+
+    async def _was_committed(self, probe: Delivered) -> bool:
+        """Whether a read_committed reader sees the record at ``probe`` (its transaction must
+        be finished: the record is then either visible or skipped as aborted)."""
+        consumer = make_consumer(self._settings, group_id=None, client_id="txn-probe")
+        await consumer.start()
+        try:
+            tp = TopicPartition(probe.topic, probe.partition)
+            consumer.assign([tp])
+            consumer.seek(tp, probe.offset)
+            while True:
+                batch = await consumer.getmany(tp, timeout_ms=1000, max_records=1)
+                for record in batch.get(tp, []):
+                    return bool(record.offset == probe.offset)
+                if await consumer.position(tp) > probe.offset:
+                    return False
+        finally:
+            await consumer.stop()
 
 
 def make_consumer(

@@ -185,10 +185,13 @@ def token_index(org_id: str, direction: Literal["outbound", "inbound"]) -> str:
 
 
 TOKEN_EXPIRY_INDEX = "idx:share-token:expiry"
+# ``pending`` tokens by the time they went pending: the redeemer's reaper finds the overdue.
+TOKEN_PENDING_INDEX = "idx:share-token:pending"
 
 
 def share_token_state(token: ShareTokenRecord) -> StateRecord:
-    """State write for a share token: listed on both sides; ``created`` ones queue for expiry."""
+    """State write for a share token: listed on both sides; ``created`` ones queue for expiry,
+    ``pending`` ones for the redeemer's reaper."""
     score = float(parse_epoch_ms(token.created_at))
     indexes = {
         token_index(token.source_organization_id, "outbound"): score,
@@ -196,4 +199,6 @@ def share_token_state(token: ShareTokenRecord) -> StateRecord:
     }
     if not token.expiry_announced and token.status in ("created", "expired"):
         indexes[TOKEN_EXPIRY_INDEX] = float(token.expires_at_ms)
+    if token.status == "pending" and token.pending_at:
+        indexes[TOKEN_PENDING_INDEX] = float(parse_epoch_ms(token.pending_at))
     return StateRecord(id=token.id, kind="share-token", body=token.model_dump(), indexes=indexes)

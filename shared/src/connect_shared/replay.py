@@ -22,12 +22,14 @@ from connect_shared import jsonutil
 from connect_shared.backoff import Backoff
 from connect_shared.config import KafkaSettings
 from connect_shared.kafka import Delivered, make_consumer, topic_partitions
+from connect_shared.leases import Lease, owner_token
 from connect_shared.state import VIEW_READY_KEY, StateRecord, StateStore, view_is_ready
 from connect_shared.subscriber import Incoming, Received, Subscriber, Subscription
 
 log = logging.getLogger(__name__)
 
 REBUILD_LOCK_KEY = "connect:rebuild-lock"
+REBUILD_LEASE_SECONDS = 30.0
 RETRY_AFTER_FAILURE_SECONDS = 2.0
 FOLLOWER_GROUP = "connect-state-view"
 
@@ -67,15 +69,19 @@ async def rebuild_view(settings: KafkaSettings, topic: str, store: StateStore) -
     Returns True when this call did the rebuild.
     """
     redis: Redis = store.redis
-    if not await redis.set(REBUILD_LOCK_KEY, "1", nx=True, ex=600):
+    # A lease, renewed while the replay runs: a rebuilder that dies frees it within
+    # REBUILD_LEASE_SECONDS and another process takes over (the view answers 503 meanwhile).
+    lease = Lease(redis, REBUILD_LOCK_KEY, owner_token(), REBUILD_LEASE_SECONDS)
+    if not await lease.acquire():
         return False
     try:
-        count = await replay_state(settings, topic, store)
-        await redis.set(VIEW_READY_KEY, "1")
+        async with lease.kept():
+            count = await replay_state(settings, topic, store)
+            await redis.set(VIEW_READY_KEY, "1")
         log.info("view rebuilt from kafka", extra={"records": count})
         return True
     finally:
-        await redis.delete(REBUILD_LOCK_KEY)
+        await lease.release()
 
 
 class ViewGuardian:

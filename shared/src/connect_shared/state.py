@@ -1,5 +1,6 @@
 """The durable entity store: every write goes to the compacted Kafka topic ``connect.state``
-(acks=all) first and then into a Redis view, so Redis can always be rebuilt from Kafka.
+(acks=all, in a transaction with the write's other messages) first and then into a Redis view,
+so Redis can always be rebuilt from Kafka.
 
 Redis layout (one Redis per deployment; keys are not cluster-slotted on purpose, the view is
 small and rebuilt as a whole):
@@ -125,8 +126,9 @@ class StateStore:
         return self._producer.timeout_seconds
 
     async def put(self, *records: StateRecord, also: Sequence[OutgoingMessage] = ()) -> None:
-        """Make ``records`` durable on Kafka together with ``also`` (e.g. events), then apply
-        them to Redis. Raises ``Unavailable`` (503) if Kafka does not acknowledge."""
+        """Write ``records`` and ``also`` (e.g. events) to Kafka in one transaction, then apply
+        the records to Redis (only after the commit). Raises ``Unavailable`` (503) when the
+        transaction did not commit: then none of it is ever visible."""
         messages = [self.message(record) for record in records]
         delivered = await self._producer.send_all([*messages, *also])
         await self._apply_acknowledged(list(zip(records, delivered, strict=False)))

@@ -9,10 +9,16 @@ The guarantees live here once:
 * one message at a time (:meth:`Subscriber.each`): messages with the same key are handled in
   order, different keys concurrently (bounded by ``max_concurrency``); a whole batch
   (:meth:`Subscriber.batches`): the handler sees every parsed message of one fetch;
-* a handler that raises is retried with back-off and its offset is not committed, so nothing is
-  skipped;
-* a message that cannot be parsed goes to the dead letter (by default a logged error) and is
-  committed with the rest: it never blocks its partition;
+* a handler that raises is retried with back-off and its offset is not committed; once it
+  failed ``max_attempts`` times for a reason of its own (a dependency being away does not
+  count: :func:`connect_shared.dead_letters.is_transient`) the message is dead-lettered with
+  the reason and the partition moves on;
+* a message that cannot be parsed goes to the dead letter at once and is committed with the
+  rest: it never blocks its partition. The dead letter is ``connect.dead-letters`` (the
+  original record plus reason headers, :mod:`connect_shared.dead_letters`) unless the
+  subscription names its own;
+* a re-driven dead letter (``connect-admin dlq replay``) names the group that gave up on it:
+  only that group handles it again, the topic's other groups skip it;
 * the consumer is made by :func:`connect_shared.kafka.make_consumer`, with the configured
   Kafka security.
 """
@@ -31,6 +37,13 @@ from pydantic import BaseModel
 from connect_shared import jsonutil
 from connect_shared.backoff import Backoff, retry
 from connect_shared.config import KafkaSettings
+from connect_shared.dead_letters import (
+    DEAD_LETTER_TOPIC,
+    REDRIVE_GROUP_HEADER,
+    DeadLetterSink,
+    header,
+    is_transient,
+)
 from connect_shared.kafka import Delivered, Headers, make_consumer
 
 log = logging.getLogger(__name__)
@@ -39,6 +52,9 @@ M = TypeVar("M")
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 DEFAULT_RETRY = Backoff(first=1.0, cap=30.0)
+# Failures of a handler (not counting a dependency being away) before its message is
+# dead-lettered: with the default back-off, about two and a half minutes of trying.
+DEFAULT_MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,7 @@ Decode = Callable[[Received], M | None]
 without deletes), or an exception when the record is malformed."""
 
 DeadLetter = Callable[[Received, str], Awaitable[None]]
-"""Takes a record that cannot be parsed, with the reason."""
+"""Takes a record that cannot be parsed or handled, with the reason."""
 
 
 def model_value(model: type[ModelT]) -> Decode[ModelT]:
@@ -119,15 +135,19 @@ async def log_dead_letter(received: Received, reason: str) -> None:
 @dataclass(frozen=True)
 class Subscription(Generic[M]):
     """What to consume and how: ``topic`` in consumer group ``group``, parsed by ``decode``;
-    failed handlers are retried with ``retry``; unparseable records go to ``dead_letter``.
-    ``consumer_options`` override :func:`make_consumer`'s (e.g. the session timeout)."""
+    failed handlers are retried with ``retry`` up to ``max_attempts`` counted failures (None:
+    forever); unparseable and given-up records go to ``dead_letter`` (None: the durable
+    ``dead_letter_topic``). ``consumer_options`` override :func:`make_consumer`'s (e.g. the
+    session timeout)."""
 
     topic: str
     group: str
     client_id: str
     decode: Decode[M]
     retry: Backoff = DEFAULT_RETRY
-    dead_letter: DeadLetter = log_dead_letter
+    dead_letter: DeadLetter | None = None
+    max_attempts: int | None = DEFAULT_MAX_ATTEMPTS
+    dead_letter_topic: str = DEAD_LETTER_TOPIC
     max_records: int = 500
     max_concurrency: int = 32
     consumer_options: Mapping[str, Any] = field(default_factory=dict)
@@ -160,6 +180,9 @@ waits before returning it, so the loop does not spin)."""
 
 Records = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
+GiveUp = Callable[[Received, str, int], Awaitable[None]]
+"""Dead-letters a record with the reason and the counted attempts."""
+
 
 class Subscriber(Generic[M]):
     """Runs one subscription until cancelled; build it with :meth:`each` or :meth:`batches`."""
@@ -168,13 +191,16 @@ class Subscriber(Generic[M]):
         self,
         settings: KafkaSettings,
         subscription: Subscription[M],
-        process: Callable[[list[Incoming[M]]], Awaitable[None]],
+        process: Callable[[list[Incoming[M]], GiveUp], Awaitable[None]],
         before_poll: BeforePoll | None,
     ) -> None:
         self._settings = settings
         self._subscription = subscription
         self._process = process
         self._before_poll = before_poll
+        self._sink = DeadLetterSink(
+            settings, subscription.group, subscription.client_id, subscription.dead_letter_topic
+        )
 
     @classmethod
     def each(
@@ -188,17 +214,17 @@ class Subscriber(Generic[M]):
         connection pool)."""
         slots = asyncio.Semaphore(subscription.max_concurrency)
 
-        async def in_order(messages: list[Incoming[M]]) -> None:
+        async def in_order(messages: list[Incoming[M]], give_up: GiveUp) -> None:
             async with slots:
                 for message in messages:
-                    await _with_retry(subscription, handler, message)
+                    await _with_retry(subscription, handler, message, [message.received], give_up)
 
-        async def process(messages: list[Incoming[M]]) -> None:
+        async def process(messages: list[Incoming[M]], give_up: GiveUp) -> None:
             by_key: dict[tuple[int, bytes | None], list[Incoming[M]]] = {}
             for message in messages:
                 key = (message.received.partition, message.received.key)
                 by_key.setdefault(key, []).append(message)
-            await asyncio.gather(*(in_order(group) for group in by_key.values()))
+            await asyncio.gather(*(in_order(group, give_up) for group in by_key.values()))
 
         return cls(settings, subscription, process, None)
 
@@ -214,9 +240,22 @@ class Subscriber(Generic[M]):
         """A subscriber calling ``handler`` once per fetched batch with all its parsed messages
         (for work that is cheaper in bulk: one Redis round trip per batch)."""
 
-        async def process(messages: list[Incoming[M]]) -> None:
-            if messages:
-                await _with_retry(subscription, handler, messages)
+        async def one_by_one(messages: list[Incoming[M]], give_up: GiveUp) -> None:
+            # The batch as a whole kept failing: find the culprits, one message at a time.
+            for message in messages:
+                await _with_retry(subscription, handler, [message], [message.received], give_up)
+
+        async def process(messages: list[Incoming[M]], give_up: GiveUp) -> None:
+            if not messages:
+                return
+
+            async def split(received: Received, reason: str, attempts: int) -> None:
+                del received, reason, attempts
+                await one_by_one(messages, give_up)
+
+            await _with_retry(
+                subscription, handler, messages, [messages[0].received], split, split_once=True
+            )
 
         return cls(settings, subscription, process, before_poll)
 
@@ -240,38 +279,86 @@ class Subscriber(Generic[M]):
                 if not batches:
                     continue
                 await self.process(batches)
-                # One commit for the whole batch, and only after all of it was handled.
-                await consumer.commit(
-                    {tp: records[-1].offset + 1 for tp, records in batches.items()}
-                )
+                # One commit for the whole batch, and only after all of it was handled. The
+                # position, not the last offset + 1: it is past the transaction markers that
+                # follow the records, so a caught-up group shows no lag.
+                await consumer.commit({tp: await consumer.position(tp) for tp in batches})
         finally:
             await consumer.stop()
+            await self._sink.close()
 
     async def process(self, batches: Records) -> None:
         """Parse one fetched batch (dead-lettering what cannot be parsed) and handle the rest."""
+        sub = self._subscription
         parsed: list[Incoming[M]] = []
         for records in batches.values():
             for record in records:
                 received = Received.of(record)
+                redrive_for = header(received.headers, REDRIVE_GROUP_HEADER)
+                if redrive_for is not None and redrive_for != sub.group:
+                    continue  # another group's dead letter, sent back for it alone
                 try:
-                    message = self._subscription.decode(received)
+                    message = sub.decode(received)
                 except Exception as exc:
                     # Parsing does no I/O: a retry could only fail again and block the partition.
-                    reason = f"{type(exc).__name__}: {exc}"[:300]
-                    await self._subscription.dead_letter(received, reason)
+                    await self._give_up(received, f"unreadable: {_reason(exc)}", 0)
                     continue
                 if message is not None:
                     parsed.append(Incoming(message, received))
-        await self._process(parsed)
+        await self._process(parsed, self._give_up)
+
+    async def _give_up(self, received: Received, reason: str, attempts: int) -> None:
+        if self._subscription.dead_letter is not None:
+            await self._subscription.dead_letter(received, reason)
+            return
+        await self._sink.send(
+            received.topic,
+            received.partition,
+            received.offset,
+            received.key,
+            received.value,
+            received.headers,
+            reason,
+            attempts,
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:1000]
 
 
 async def _with_retry(
-    subscription: Subscription[Any], handler: Callable[[Any], Awaitable[None]], work: Any
+    subscription: Subscription[Any],
+    handler: Callable[[Any], Awaitable[None]],
+    work: Any,
+    received: list[Received],
+    give_up: GiveUp,
+    *,
+    split_once: bool = False,
 ) -> None:
+    """Run ``handler(work)`` until it succeeds; after ``max_attempts`` failures that were not a
+    dependency being away, hand ``received`` to ``give_up`` instead (``split_once``: a batch
+    gives up on the first such failure, so that its messages are tried one by one)."""
+    failures = 0
+
+    async def attempt() -> None:
+        nonlocal failures
+        try:
+            await handler(work)
+        except Exception as exc:
+            if not is_transient(exc):
+                failures += 1
+            limit = 1 if split_once else subscription.max_attempts
+            if limit is not None and failures >= limit and (split_once or not is_transient(exc)):
+                for record in received:
+                    await give_up(record, f"{_reason(exc)} (after {failures} attempts)", failures)
+                return
+            raise
+
     def failed(_: Exception) -> None:
         log.exception(
             "handler failed; will retry",
             extra={"worker": subscription.client_id, "topic": subscription.topic},
         )
 
-    await retry(lambda: handler(work), subscription.retry, failed=failed)
+    await retry(attempt, subscription.retry, failed=failed)

@@ -15,9 +15,9 @@ The version of a record is the Kafka offset of its newest write, which the view 
    older version can never win a second time.
 
 A writer that dies after the claim holds the guard until the lease runs out (nothing was
-written), or until the follower applies its acknowledged write, whichever comes first. A write
-Kafka did not acknowledge keeps its guard until the lease ends too, because an unacknowledged
-message may still land: the lease outlasts the producer's own delivery timeout.
+written), or until the follower applies its committed write, whichever comes first. A write
+refused with 503 keeps its guard until the lease ends too: its transaction was aborted, so
+nothing lands, and the lease is only the bound on how long the record stays busy.
 """
 
 from __future__ import annotations

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from connect_shared.clock import parse_epoch_ms
 from connect_shared.domain_errors import StoreUnavailable
 from connect_shared.events import Event
 from connect_shared.records import ConnectionRecord, ShareTokenRecord, SourceObjectRecord
@@ -27,6 +30,27 @@ class FakeRecords:
     attempts: dict[str, datetime] = field(default_factory=dict)
     submitted: list[RedemptionRequest] = field(default_factory=list)
     unavailable: bool = False
+    held: set[str] = field(default_factory=set)
+
+    @contextlib.asynccontextmanager
+    async def finishing(self, token_id: str) -> AsyncIterator[bool]:
+        if token_id in self.held:
+            yield False
+            return
+        self.held.add(token_id)
+        try:
+            yield True
+        finally:
+            self.held.discard(token_id)
+
+    async def overdue_pending(self, pending_before_ms: int, limit: int) -> list[str]:
+        pending = [
+            r
+            for r in self.records.values()
+            if isinstance(r, ShareTokenRecord) and r.status == "pending" and r.pending_at
+        ]
+        due = [t for t in pending if parse_epoch_ms(t.pending_at or "") <= pending_before_ms]
+        return [t.id for t in sorted(due, key=lambda t: t.pending_at or "")][:limit]
 
     async def view_ready(self) -> bool:
         return self.ready

@@ -1,5 +1,5 @@
 """``connect-admin``: create organizations and manage API keys and ingest keys from the command
-line.
+line; inspect and re-drive dead letters (``dlq``, :mod:`issuer.dead_letter_admin`).
 
 Every command prints one JSON object (or array) on stdout; errors go to stderr with exit 2.
 """
@@ -21,6 +21,7 @@ from issuer.adapters.stores.ingest_key_store import IngestKeyStore
 from issuer.adapters.stores.organization_store import OrganizationStore
 from issuer.bootstrap import ingest_key_store
 from issuer.config import IssuerSettings
+from issuer.dead_letter_admin import add_dlq_commands, list_dead_letters, replay_dead_letters
 from issuer.domain.ingest_keys import revoke_ingest_key
 from issuer.domain.organizations import issue_key, new_organization, revoke_key, set_rate_limit
 
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest_create.add_argument("org_id", metavar="ORG_ID", help="organization id (org_...)")
     ingest_revoke = ingest.add_parser("revoke", help="revoke an ingest key")
     ingest_revoke.add_argument("key_id", metavar="KEY_ID", help="ingest key id (ink_...)")
+    add_dlq_commands(nouns)
     ingest_list = ingest.add_parser("list", help="list an organization's ingest keys (no secrets)")
     ingest_list.add_argument("org_id", metavar="ORG_ID", help="organization id (org_...)")
     return parser
@@ -196,6 +198,10 @@ def _command(admin: Admin, args: argparse.Namespace) -> Awaitable[Any]:
 
 async def _run(args: argparse.Namespace, settings: IssuerSettings) -> Any:
     async with open_runtime(settings, "admin", connect_timeout=VIEW_WAIT_SECONDS) as runtime:
+        if args.noun == "dlq":  # Kafka only: no view to wait for
+            if args.verb == "list":
+                return await list_dead_letters(settings, args.topic)
+            return await replay_dead_letters(settings, runtime.producer, args.topic, args.group)
         admin = Admin(runtime, settings)
         await admin.wait_ready()
         return await _command(admin, args)

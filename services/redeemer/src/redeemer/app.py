@@ -43,6 +43,15 @@ def create_app(settings: RedeemerSettings) -> web.Application:
         redeem_service = app[REDEEMER].redeem_service
         await workflow_executor(settings, app[RUNTIME], redeem_service).run()
 
+    async def reap_pending(app: web.Application) -> None:
+        reaper = app[REDEEMER].reaper
+        while True:
+            try:
+                await reaper.reap_once()
+            except Exception:
+                log.exception("pending reaper scan failed; retrying")
+            await asyncio.sleep(settings.reaper_interval_seconds)
+
     async def refresh_keys(app: web.Application) -> None:
         keyring = app[REDEEMER].keyring
         while True:
@@ -54,4 +63,5 @@ def create_app(settings: RedeemerSettings) -> web.Application:
     app.cleanup_ctx.append(background_task("redemption-worker", run_worker))
     app.cleanup_ctx.append(background_task("signing-key-refresh", refresh_keys))
     app.cleanup_ctx.append(background_task("workflows", run_workflows))
+    app.cleanup_ctx.append(background_task("pending-reaper", reap_pending))
     return app

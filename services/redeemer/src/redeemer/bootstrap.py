@@ -17,6 +17,7 @@ from redeemer.adapters.stores.event_log import EventLog
 from redeemer.adapters.stores.redemption_store import RedemptionStore
 from redeemer.config import RedeemerSettings
 from redeemer.usecases.processing import RedemptionProcessor
+from redeemer.usecases.reaping import RedemptionReaper
 from redeemer.usecases.redeeming import RedeemService
 
 
@@ -28,6 +29,7 @@ class Redeemer:
     store: RedemptionStore
     redeem_service: RedeemService
     processor: RedemptionProcessor
+    reaper: RedemptionReaper
 
 
 REDEEMER = web.AppKey("redeemer", Redeemer)
@@ -52,4 +54,5 @@ def bootstrap(runtime: Runtime, settings: RedeemerSettings, keyring: KeyRing) ->
             pending_grace_seconds=settings.worker_pending_grace_seconds,
             transient=(RedisError, OSError),
         ),
+        reaper=RedemptionReaper(store, timeout_seconds=settings.pending_timeout_seconds),
     )

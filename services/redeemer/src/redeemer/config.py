@@ -47,6 +47,18 @@ class RedeemerSettings(ServiceSettings, DashboardSettings, WorkflowRunSettings):
             "before deciding the request's token write failed and dropping it."
         ),
     )
+    pending_timeout_seconds: float = Field(
+        300.0,
+        ge=10,
+        le=86_400,
+        description=(
+            "A redemption still pending this long after it was accepted (its worker gave up or "
+            "lost it) ends failed with unrecoverable_error, with its events."
+        ),
+    )
+    reaper_interval_seconds: float = Field(
+        10.0, gt=0, le=3600, description="How often each replica looks for overdue redemptions."
+    )
     rebuild_wait_seconds: float = Field(
         300.0, gt=0, description="How long connect-redeemer-rebuild waits for the view."
     )

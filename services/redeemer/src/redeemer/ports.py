@@ -8,6 +8,7 @@ runs one contract against both.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -57,6 +58,11 @@ class RedemptionRecords(Protocol):
 
     async def objects(self, object_ids: list[str]) -> list[SourceObjectRecord | None]:
         """Source objects in order (None where missing)."""
+        ...
+
+    def finishing(self, token_id: str) -> AbstractAsyncContextManager[bool]:
+        """Hold the token's finishing lease (shared with the reaper); yields False when
+        another finisher holds it."""
         ...
 
     async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:

@@ -1,5 +1,12 @@
-"""``Idempotency-Key`` on every POST: the first answer (status and body) is kept 24 hours and
-replayed for a repeat; the same key with different parameters is 409.
+"""``Idempotency-Key`` on every POST: the first answer (status, body and headers, ``Location``
+included) is kept 24 hours and replayed for a repeat; the same key with different parameters is
+409. Parameters are compared as parsed JSON, so a repeat whose body differs only in member order
+or whitespace is the same request.
+
+The slot is a lease while the first request runs (:mod:`connect_shared.leases`): the handler's
+process renews it, so a repeat meanwhile is 409 "in progress"; a process that dies stops
+renewing and the slot lapses within :data:`RUNNING_LEASE_SECONDS`, after which a repeat runs
+the request again. A 5xx (503 included) or 429 answer frees the slot at once.
 
 No secret rests in the cache in plain text: a service that answers with secrets (the notifier's
 new webhook and rotated secret) registers a :class:`ReplaySealer` under :data:`REPLAY_SEALER`,
@@ -21,17 +28,23 @@ from connect_shared.errors import ApiError, BadRequest, Conflict
 from connect_shared.http.keys import PRINCIPAL_KEY
 from connect_shared.http.middleware import Handler
 from connect_shared.http.responses import json_response
+from connect_shared.leases import Lease, owner_token
 from connect_shared.runtime import RUNTIME
 
 log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 TTL_SECONDS = 24 * 3600
+# How long a slot whose request is still running outlives its process's last heartbeat.
+RUNNING_LEASE_SECONDS = 10.0
 MAX_KEY_LENGTH = 255
 # Answers that must not be replayed: the client should retry them for real.
 _NOT_STORED = {429, 503}
-# Response headers a replay repeats.
-_REPLAYED_HEADERS = ("Location",)
+# Response headers a replay does not repeat: they describe this answer's transport, or are
+# set again by the middlewares outside this one.
+_FRESH_HEADERS = frozenset(
+    {"content-type", "content-length", "date", "server", "transfer-encoding", "connection"}
+)
 
 
 class ReplaySealer(Protocol):
@@ -55,9 +68,17 @@ def holds_secret(request: web.Request) -> None:
     request[_HOLDS_SECRET] = True
 
 
+def _canonical_body(body: bytes) -> bytes:
+    """A JSON body as parsed (sorted members, no whitespace); anything else as sent."""
+    try:
+        return b"json:" + jsonutil.canonical(jsonutil.loads_untrusted(body))
+    except Exception:  # not JSON, or not storable: the bytes are all there is to compare
+        return b"raw:" + body
+
+
 def _fingerprint(request: web.Request, body: bytes) -> str:
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.path_qs.encode(), body):
+    for part in (request.method.encode(), request.path_qs.encode(), _canonical_body(body)):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -76,18 +97,34 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     sealer = request.app.get(REPLAY_SEALER)
     fingerprint = _fingerprint(request, await request.read())
     slot = f"idem:{principal.organization_id}:{hashlib.sha256(key.encode()).hexdigest()}"
-    claimed = await redis.set(
-        slot, jsonutil.dumps({"fp": fingerprint, "state": "running"}), nx=True, ex=TTL_SECONDS
-    )
-    if not claimed:
+    running = {"fp": fingerprint, "state": "running", "owner": owner_token()}
+    lease = Lease(redis, slot, jsonutil.dumps(running).decode(), RUNNING_LEASE_SECONDS)
+    if not await lease.acquire():
         return _replay(await redis.get(slot), fingerprint, slot, sealer)
     try:
-        response = await handler(request)
+        async with lease.kept():
+            response = await handler(request)
     except ApiError as error:
         response = json_response(error.document(), status=error.status, headers=error.headers)
     except BaseException:
-        await redis.delete(slot)
+        await lease.release()
         raise
+    try:
+        await _keep_answer(request, response, lease, fingerprint, sealer)
+    except BaseException:
+        await lease.release()  # a repeat runs the request again rather than wait 24 hours
+        raise
+    return response
+
+
+async def _keep_answer(
+    request: web.Request,
+    response: web.StreamResponse,
+    lease: Lease,
+    fingerprint: str,
+    sealer: ReplaySealer | None,
+) -> None:
+    """Swap the running slot for the answer, or free it when the answer is not replayed."""
     unsealable = sealer is None and request.get(_HOLDS_SECRET, False)
     if (
         response.status >= 500
@@ -97,22 +134,26 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     ):
         if unsealable:
             log.warning("an answer holding a secret is not cached: no replay sealer configured")
-        await redis.delete(slot)
-        return response
+        await lease.release()
+        return
     body = response.body.decode() if isinstance(response.body, bytes) else ""
     stored: dict[str, Any] = {
         "fp": fingerprint,
         "state": "done",
         "status": response.status,
         "content_type": response.content_type,
-        "headers": {h: response.headers[h] for h in _REPLAYED_HEADERS if h in response.headers},
+        "headers": {
+            str(name): value
+            for name, value in response.headers.items()
+            if name.lower() not in _FRESH_HEADERS
+        },
     }
     if sealer is not None:
-        stored["sealed_body"] = sealer.seal(f"{slot}\n{body}")
+        stored["sealed_body"] = sealer.seal(f"{lease.key}\n{body}")
     else:
         stored["body"] = body
-    await redis.set(slot, jsonutil.dumps(stored), ex=TTL_SECONDS)
-    return response
+    if not await lease.replace(jsonutil.dumps(stored).decode(), TTL_SECONDS):
+        log.warning("idempotency slot was taken over before this answer was stored")
 
 
 def _stored_body(stored: dict[str, Any], slot: str, sealer: ReplaySealer | None) -> str:

@@ -6,6 +6,9 @@
   and does nothing else.
 * Infrastructure errors propagate (the consumer retries without committing); anything else
   that goes wrong while copying fails the token with ``unrecoverable_error``.
+* One finisher at a time: the work runs under the token's finishing lease, shared with the
+  reaper (:mod:`redeemer.usecases.reaping`), and re-reads the token under it, so a
+  redemption the reaper failed meanwhile is only announced, never finished a second time.
 * What is copied follows the connection's sharing settings as they are when the copy is made
   (read here, not carried by the request): a source that tightens its settings after a redeem
   was accepted is obeyed by the copy. A redelivery redoes the work as of its first attempt
@@ -94,6 +97,19 @@ class RedemptionProcessor:
 
     async def _finish(
         self, token: ShareTokenRecord, request: RedemptionRequest, *, redo: bool = False
+    ) -> None:
+        async with self._store.finishing(token.id) as held:
+            if not held:
+                raise RetryLater("another worker or the reaper is finishing this redemption")
+            current = await self._store.token(token.id)
+            if current is None or current.status != token.status:
+                if current is not None and current.status in ("redeemed", "failed"):
+                    await self._store.announce(current, outcome_events(current))
+                return
+            await self._finish_held(token, request, redo=redo)
+
+    async def _finish_held(
+        self, token: ShareTokenRecord, request: RedemptionRequest, *, redo: bool
     ) -> None:
         # A redelivery redoes the work as of the first attempt: same ids, same times, same
         # bytes; only events that did not land the first time are produced.

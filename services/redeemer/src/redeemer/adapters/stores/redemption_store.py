@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 from connect_shared.clock import epoch_ms, iso, parse_iso
 from connect_shared.events import Event
 from connect_shared.jsonutil import dumps
 from connect_shared.kafka import OutgoingMessage
+from connect_shared.leases import Lease, owner_token
 from connect_shared.records import (
+    TOKEN_PENDING_INDEX,
     ConnectionRecord,
     ShareTokenRecord,
     SourceObjectRecord,
@@ -17,7 +21,7 @@ from connect_shared.records import (
     source_object_state,
 )
 from connect_shared.redemptions import RedemptionRequest
-from connect_shared.redis_replies import as_text
+from connect_shared.redis_replies import as_text, as_texts
 from connect_shared.state import StateStore, view_is_ready
 from connect_shared.store_errors import store_unavailable
 from redeemer.adapters.stores.event_log import EventLog
@@ -28,6 +32,9 @@ from redeemer.domain.outcome import Outcome
 # ``announced``: the outcome's events are acknowledged; a redelivery emits nothing.
 # Losing either (a lost Redis) costs a re-check, never a wrong answer.
 MARKER_SECONDS = 7 * 24 * 3600
+# Who may finish a pending redemption right now (the worker or the reaper): a lease, so a
+# finisher that dies frees it within this time.
+FINISH_LEASE_SECONDS = 30.0
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,10 @@ def _attempt_key(token_id: str) -> str:
 
 def _announced_key(token_id: str) -> str:
     return f"redeemer:announced:{token_id}"
+
+
+def _finishing_key(token_id: str) -> str:
+    return f"redeemer:finishing:{token_id}"
 
 
 class RedemptionStore:
@@ -81,6 +92,29 @@ class RedemptionStore:
         message = OutgoingMessage(self._redemptions_topic, token.id, request.to_bytes())
         with store_unavailable():
             await self._store.put(share_token_state(token), also=[message])
+
+    @contextlib.asynccontextmanager
+    async def finishing(self, token_id: str) -> AsyncIterator[bool]:
+        """Hold the right to finish ``token_id``'s redemption while the block runs (renewed);
+        yields False when another worker or reaper holds it."""
+        lease = Lease(
+            self._store.redis, _finishing_key(token_id), owner_token(), FINISH_LEASE_SECONDS
+        )
+        if not await lease.acquire():
+            yield False
+            return
+        try:
+            async with lease.kept():
+                yield True
+        finally:
+            await lease.release()
+
+    async def overdue_pending(self, pending_before_ms: int, limit: int) -> list[str]:
+        """Tokens ``pending`` since before ``pending_before_ms``, oldest first."""
+        raw = await self._store.redis.zrangebyscore(
+            TOKEN_PENDING_INDEX, "-inf", pending_before_ms, start=0, num=limit
+        )
+        return as_texts(raw)
 
     async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:
         """The time of the first attempt at this redemption and whether this is a retry."""
