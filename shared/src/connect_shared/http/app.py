@@ -18,6 +18,7 @@ from connect_shared.http.middleware import (
     request_context,
 )
 from connect_shared.runtime import runtime_context
+from connect_shared.stages import set_service
 
 
 def create_base_app(
@@ -43,6 +44,7 @@ def create_base_app(
         ],
     )
     app[SERVICE_NAME] = service_name
+    set_service(service_name)
     app[ERROR_TABLE] = errors if errors is not None else error_table()
     app.cleanup_ctx.append(runtime_context(settings, service_name))
     app.router.add_get("/healthz", healthz)
