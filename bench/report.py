@@ -206,6 +206,8 @@ def render_markdown(results: dict[str, Any], plots: list[str] | None = None) -> 
             cells = [f"{values.get(n, 0.0):.2f}" for n in names]
             total = sum(values.get(n, 0.0) for n in names)
             lines.append(f"| {label} | " + " | ".join(cells) + f" | {total:.2f} |")
+    for label, by_service in (results.get("stages") or {}).items():
+        lines += _stage_lines(label, by_service)
     for label, by_service in (results.get("profiles") or {}).items():
         lines += ["", f"## profile: {label} (py-spy, share of samples)", ""]
         for service, summary in by_service.items():
@@ -225,6 +227,25 @@ def render_markdown(results: dict[str, Any], plots: list[str] | None = None) -> 
     if plots:
         lines += ["", "## plots", ""] + [f"![{Path(p).stem}]({Path(p).name})" for p in plots]
     return "\n".join(lines) + "\n"
+
+
+def _stage_lines(label: str, by_service: dict[str, Any]) -> list[str]:
+    """A phase's per-stage table (from the services' stage histograms)."""
+    lines = [
+        "",
+        f"## stages: {label} (from /metrics; ms per API request of that service)",
+        "",
+        "| service | stage | calls | mean ms | ms per request |",
+        "|---|---|---|---|---|",
+    ]
+    for service, delta in by_service.items():
+        for stage, row in (delta.get("stages") or {}).items():
+            per = row.get("ms-per-request")
+            lines.append(
+                f"| {service} | {stage} | {row['calls']:.0f} | {row['mean-ms']:.2f} | "
+                f"{'-' if per is None else f'{per:.2f}'} |"
+            )
+    return lines
 
 
 def write_plots(results: dict[str, Any], directory: Path, stem: str) -> list[Path]:
