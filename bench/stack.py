@@ -248,6 +248,12 @@ class Stack:
 
 def pid_listening(port: int) -> int | None:
     """The pid of the process listening on 127.0.0.1:``port`` (from /proc), if visible."""
+    found = pids_listening(port)
+    return found[0] if found else None
+
+
+def pids_listening(port: int) -> list[int]:
+    """Every process listening on ``port`` (several with ``SO_REUSEPORT``), from /proc."""
     wanted = f"{port:04X}"
     inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -260,18 +266,18 @@ def pid_listening(port: int) -> int | None:
             if len(cols) > 9 and cols[1].endswith(":" + wanted) and cols[3] == "0A":
                 inodes.add(cols[9])
     if not inodes:
-        return None
+        return []
     targets = {f"socket:[{inode}]" for inode in inodes}
+    found: list[int] = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            for fd in (proc / "fd").iterdir():
-                if os.readlink(fd) in targets:
-                    return int(proc.name)
+            if any(os.readlink(fd) in targets for fd in (proc / "fd").iterdir()):
+                found.append(int(proc.name))
         except OSError:
             continue
-    return None
+    return sorted(found)
 
 
 def rss_bytes(pid: int) -> int | None:
