@@ -153,6 +153,8 @@ async def run(settings: scenarios.BenchSettings, stack: Stack, profile_dir: Path
         }  # fmt: skip
         if ctx.profiles:
             results["profiles"] = ctx.profiles
+        if "stages" in ctx.results:
+            results["stages"] = ctx.results["stages"]
     results["elapsed-s"] = time.monotonic() - began
     return results
 
