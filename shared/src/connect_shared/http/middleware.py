@@ -36,7 +36,7 @@ from connect_shared.http.error_table import table_of
 from connect_shared.http.keys import PRINCIPAL_KEY, REQUEST_ID_KEY, SERVICE_NAME
 from connect_shared.http.metrics import HTTP_LATENCY, HTTP_REQUESTS, route_label
 from connect_shared.http.rate_limit import BURST_SECONDS, Verdict, admit
-from connect_shared.http.responses import json_response
+from connect_shared.http.responses import DOCUMENT, json_response
 from connect_shared.ids import new_id
 from connect_shared.inflection import INFLECTIONS, inflect_keys
 from connect_shared.logs import request_id_var
@@ -130,7 +130,9 @@ async def key_inflection(request: web.Request, handler: Handler) -> web.StreamRe
     if not isinstance(body, bytes):
         return response
     with stage("inflection"):
-        document = inflect_keys(jsonutil.loads(body), style)
+        rendered_body, rendered = response.get(DOCUMENT, (None, None))
+        source = rendered if rendered_body is body else jsonutil.loads(body)
+        document = inflect_keys(source, style)
         response.body = jsonutil.dumps(document)
     return response
 

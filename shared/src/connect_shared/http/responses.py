@@ -11,6 +11,10 @@ from connect_shared.errors import BadRequest, Unprocessable
 from connect_shared.jsonapi import split_document
 from connect_shared.stages import stage
 
+# (body, document) of a json_response, kept on it so the key-inflection middleware rewrites
+# member names without parsing the body again (only while the body is still that one).
+DOCUMENT: web.ResponseKey[tuple[bytes, Any]] = web.ResponseKey("connect.document")
+
 
 def json_response(
     doc: Any, status: int = 200, headers: dict[str, str] | None = None
@@ -18,7 +22,11 @@ def json_response(
     """A JSON response serialised with orjson."""
     with stage("render"):
         body = jsonutil.dumps(doc)
-    return web.Response(body=body, status=status, content_type="application/json", headers=headers)
+    response = web.Response(
+        body=body, status=status, content_type="application/json", headers=headers
+    )
+    response[DOCUMENT] = (body, doc)
+    return response
 
 
 async def read_json(request: web.Request) -> Any:
