@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import report, scenarios
+from bench import dataset, report, scaling, scenarios
 from bench.stack import ROOT, Endpoints, RssSampler, Stack, cpu_seconds, pid_listening
 from connect_shared import jsonutil
 
@@ -128,6 +128,8 @@ async def run(settings: scenarios.BenchSettings, stack: Stack, profile_dir: Path
             "redeem": scenarios.redeem,
             "fanout": scenarios.fanout,
             "isolation": scenarios.isolation,
+            "scaling": scaling.scaling,
+            "data": dataset.data,
         }
         try:
             for name in settings.scenarios:

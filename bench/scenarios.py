@@ -32,7 +32,7 @@ from connect_shared.events import build_event
 from connect_shared.ids import new_id
 from connect_shared.kafka import DurableProducer, OutgoingMessage
 
-ALL_SCENARIOS = ("create", "redeem", "fanout", "isolation", "memory")
+ALL_SCENARIOS = ("create", "redeem", "fanout", "isolation", "scaling", "data", "memory")
 
 
 def _floats(name: str, default: str) -> tuple[float, ...]:

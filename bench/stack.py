@@ -215,26 +215,49 @@ class Stack:
                 if pid is not None:
                     self.service_pids[name] = pid
                 continue
-            log = (self.log_dir / f"{name}.log").open("ab")
-            env = {
-                **os.environ,
-                "PYTHONUNBUFFERED": "1",
-                "NOTIFIER_SSRF_ALLOW_CIDRS": os.environ.get(
-                    "NOTIFIER_SSRF_ALLOW_CIDRS", "127.0.0.0/8,::1/128"
-                ),
-                "REDEEMER_SIGNING_KEY_DIR": os.environ.get(
-                    "REDEEMER_SIGNING_KEY_DIR", str(self.endpoints.data_dir / "keys/redeemer")
-                ),
-                **self.endpoints.service_env(name),
-            }
-            popen = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", name], cwd=ROOT, env=env, stdout=log, stderr=log
-            )
-            mine[name] = Process(name, popen)
-            self.processes.append(mine[name])
-            self.service_pids[name] = popen.pid
+            mine[name] = self._start_service(name, {})
         for name, process in mine.items():
             wait_http_ready(f"{self.endpoints.service_url(name)}/readyz", 90, process.popen)
+
+    def owns(self, name: str) -> bool:
+        """Whether this run started service ``name`` (and so may restart it)."""
+        return any(p.name == name for p in self.processes)
+
+    def restart_service(self, name: str, workers: int) -> list[int]:
+        """Restart a service this run started with ``<SVC>_WORKERS=workers``; the pids that
+        then serve its port (the first one started the others)."""
+        old = next(p for p in self.processes if p.name == name)
+        old.stop()
+        self.processes.remove(old)
+        process = self._start_service(name, {f"{name.upper()}_WORKERS": str(workers)})
+        wait_http_ready(f"{self.endpoints.service_url(name)}/readyz", 90, process.popen)
+        port = self.endpoints.service_ports[name]
+        deadline = time.monotonic() + 60
+        while len(pids_listening(port)) < workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return pids_listening(port)
+
+    def _start_service(self, name: str, extra: dict[str, str]) -> Process:
+        log = (self.log_dir / f"{name}.log").open("ab")
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "NOTIFIER_SSRF_ALLOW_CIDRS": os.environ.get(
+                "NOTIFIER_SSRF_ALLOW_CIDRS", "127.0.0.0/8,::1/128"
+            ),
+            "REDEEMER_SIGNING_KEY_DIR": os.environ.get(
+                "REDEEMER_SIGNING_KEY_DIR", str(self.endpoints.data_dir / "keys/redeemer")
+            ),
+            **self.endpoints.service_env(name),
+            **extra,
+        }
+        popen = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", name], cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+        process = Process(name, popen)
+        self.processes.append(process)
+        self.service_pids[name] = popen.pid
+        return process
 
     def stop(self) -> None:
         """Stop the processes this run started (newest first), then the infra if it started
