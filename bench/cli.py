@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import report, scenarios, streaming
+from bench import dataset, report, scaling, scenarios, streaming
 from bench.stack import ROOT, Endpoints, RssSampler, Stack, cpu_seconds, pid_listening
 from connect_shared import jsonutil
 
@@ -129,6 +129,8 @@ async def run(settings: scenarios.BenchSettings, stack: Stack, profile_dir: Path
             "fanout": scenarios.fanout,
             "isolation": scenarios.isolation,
             "stats": streaming.stats,
+            "scaling": scaling.scaling,
+            "data": dataset.data,
         }
         try:
             for name in settings.scenarios:
@@ -154,6 +156,8 @@ async def run(settings: scenarios.BenchSettings, stack: Stack, profile_dir: Path
         }  # fmt: skip
         if ctx.profiles:
             results["profiles"] = ctx.profiles
+        if "stages" in ctx.results:
+            results["stages"] = ctx.results["stages"]
     results["elapsed-s"] = time.monotonic() - began
     return results
 

@@ -59,11 +59,21 @@ def targets(results: dict[str, Any]) -> list[Target]:
         Target("create: p99 at 500/s offered", _num(_get(sc, "create", "at-target-rate", "latency", "p99-ms")), 50, False, "ms"),
         Target("redeem: redemptions/s end to end", _num(_get(sc, "redeem", "saturation", "service", "throughput")), 1000, True, "/s"),
         Target("redeem: p99 end to end at 200/s offered", _num(_get(sc, "redeem", "at-target-rate", "latency", "p99-ms")), 100, False, "ms"),
+        Target("redeem: share of its baseline (issue 14)", _num(_get(sc, "redeem", "saturation", "ratio")), 0.25, True, "x"),
         Target("fan-out: deliveries/s", _num(_get(sc, "fanout", "saturation", "throughput")), 2000, True, "/s"),
         Target("fan-out: share of its baseline", _num(_get(sc, "fanout", "ratio")), 0.5, True, "x"),
         Target("isolation: share of the fan-out figure", _num(_get(sc, "isolation", "ratio")), 0.9, True, "x"),
         Target("stats: seconds until an event is counted (max)", _num(_get(sc, "stats", "freshness", "lag-s", "max")), 10, False, "s"),
     ]  # fmt: skip
+    for name, ratio in (_get(sc, "data", "ratios") or {}).items():
+        out.append(
+            Target(f"data: {name} with the preload vs. before it", _num(ratio), 0.9, True, "x")
+        )
+    for name, row in (_get(sc, "scaling") or {}).items():
+        if isinstance(row, dict) and "ratio" in row:
+            out.append(
+                Target(f"scaling: {name} 2 processes vs. 1", _num(row["ratio"]), 1.0, True, "x")
+            )
     for name, mem in (_get(sc, "memory", "services") or {}).items():
         peak = _num(_get(mem, "saturation-peak-bytes"))
         out.append(
@@ -222,6 +232,46 @@ def render_markdown(results: dict[str, Any], plots: list[str] | None = None) -> 
             cells = [f"{values.get(n, 0.0):.2f}" for n in names]
             total = sum(values.get(n, 0.0) for n in names)
             lines.append(f"| {label} | " + " | ".join(cells) + f" | {total:.2f} |")
+    scaling = (results.get("scenarios") or {}).get("scaling") or {}
+    if scaling:
+        lines += [
+            "",
+            "## scaling: 1 and 2 processes of a service (`<SVC>_WORKERS`)",
+            "",
+            "| service | scenario | 1 process | 2 processes | ratio |",
+            "|---|---|---|---|---|",
+        ]
+        for service, row in scaling.items():
+            if "ratio" not in row:
+                lines.append(f"| {service} | - | {row.get('skipped', '-')} | | |")
+                continue
+            lines.append(
+                f"| {service} | {row['scenario']} | {fmt(row['1-throughput'], '/s')} | "
+                f"{fmt(row['2-throughput'], '/s')} | {fmt(row['ratio'], 'x')} |"
+            )
+    data = (results.get("scenarios") or {}).get("data") or {}
+    if data:
+        rebuilt = data.get("rebuild") or {}
+        lines += [
+            "",
+            f"## data: {data.get('preloaded-tokens', 0):,} share tokens preloaded",
+            "",
+            "| path | before the preload | with it | ratio |",
+            "|---|---|---|---|",
+        ]
+        for name, ratio in (data.get("ratios") or {}).items():
+            lines.append(
+                f"| {name} | {fmt(data['before'][name], '/s')} | {fmt(data['after'][name], '/s')} "
+                f"| {fmt(ratio, 'x')} |"
+            )
+        lines += [
+            "",
+            f"Preload applied to the view in {fmt(data.get('preload-s'), 's')}; after FLUSHALL the "
+            f"rebuild replayed {rebuilt.get('rows', 0):,} rows in {fmt(rebuilt.get('seconds'), 's')}"
+            f" ({fmt(rebuilt.get('rows-per-s'), 'rows/s')}).",
+        ]
+    for label, by_service in (results.get("stages") or {}).items():
+        lines += _stage_lines(label, by_service)
     for label, by_service in (results.get("profiles") or {}).items():
         lines += ["", f"## profile: {label} (py-spy, share of samples)", ""]
         for service, summary in by_service.items():
@@ -241,6 +291,25 @@ def render_markdown(results: dict[str, Any], plots: list[str] | None = None) -> 
     if plots:
         lines += ["", "## plots", ""] + [f"![{Path(p).stem}]({Path(p).name})" for p in plots]
     return "\n".join(lines) + "\n"
+
+
+def _stage_lines(label: str, by_service: dict[str, Any]) -> list[str]:
+    """A phase's per-stage table (from the services' stage histograms)."""
+    lines = [
+        "",
+        f"## stages: {label} (from /metrics; ms per API request of that service)",
+        "",
+        "| service | stage | calls | mean ms | ms per request |",
+        "|---|---|---|---|---|",
+    ]
+    for service, delta in by_service.items():
+        for stage, row in (delta.get("stages") or {}).items():
+            per = row.get("ms-per-request")
+            lines.append(
+                f"| {service} | {stage} | {row['calls']:.0f} | {row['mean-ms']:.2f} | "
+                f"{'-' if per is None else f'{per:.2f}'} |"
+            )
+    return lines
 
 
 def write_plots(results: dict[str, Any], directory: Path, stem: str) -> list[Path]:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from bench import profiles
+from bench import profiles, stages
 from bench.api import Api, Org, create_org
 from bench.kafkaio import KeyWatcher
 from bench.loadgen import Operation, OperationError, RunResult, closed_loop, open_loop
@@ -32,7 +32,16 @@ from connect_shared.events import build_event
 from connect_shared.ids import new_id
 from connect_shared.kafka import DurableProducer, OutgoingMessage
 
-ALL_SCENARIOS = ("create", "redeem", "fanout", "isolation", "stats", "memory")
+ALL_SCENARIOS = (
+    "create",
+    "redeem",
+    "fanout",
+    "isolation",
+    "stats",
+    "scaling",
+    "data",
+    "memory",
+)
 
 
 def _floats(name: str, default: str) -> tuple[float, ...]:
@@ -96,9 +105,14 @@ T = TypeVar("T")
 
 
 async def profiled(ctx: Context, label: str, work: Awaitable[T]) -> T:
-    """Run ``work``; with profiling on, py-spy records each service meanwhile."""
+    """Run ``work``; the services' stage histograms are read before and after it, and with
+    profiling on, py-spy records each service meanwhile."""
+    urls = {n: f"http://127.0.0.1:{p}" for n, p in ctx.endpoints.service_ports.items()}
+    before = await stages.scrape(ctx.session, urls)
     if ctx.profile_dir is None:
-        return await work
+        result = await work
+        await _stages_of(ctx, label, urls, before)
+        return result
     ctx.profile_dir.mkdir(parents=True, exist_ok=True)
     seconds = max(2.0, ctx.settings.duration - 1.0)
     recorders = {
@@ -108,8 +122,16 @@ async def profiled(ctx: Context, label: str, work: Awaitable[T]) -> T:
         for name, pid in ctx.sampler.pids.items()
     }
     result = await work
+    await _stages_of(ctx, label, urls, before)
     ctx.profiles[label] = {name: await task for name, task in recorders.items()}
     return result
+
+
+async def _stages_of(ctx: Context, label: str, urls: dict[str, str], before: Any) -> None:
+    after = await stages.scrape(ctx.session, urls)
+    ctx.results.setdefault("stages", {})[label] = {
+        name: stages.stage_deltas(before.get(name, ""), page) for name, page in after.items()
+    }
 
 
 def log(message: str) -> None:

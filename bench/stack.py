@@ -223,26 +223,49 @@ class Stack:
                 if pid is not None:
                     self.service_pids[name] = pid
                 continue
-            log = (self.log_dir / f"{name}.log").open("ab")
-            env = {
-                **os.environ,
-                "PYTHONUNBUFFERED": "1",
-                "NOTIFIER_SSRF_ALLOW_CIDRS": os.environ.get(
-                    "NOTIFIER_SSRF_ALLOW_CIDRS", "127.0.0.0/8,::1/128"
-                ),
-                "REDEEMER_SIGNING_KEY_DIR": os.environ.get(
-                    "REDEEMER_SIGNING_KEY_DIR", str(self.endpoints.data_dir / "keys/redeemer")
-                ),
-                **self.endpoints.service_env(name),
-            }
-            popen = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", name], cwd=ROOT, env=env, stdout=log, stderr=log
-            )
-            mine[name] = Process(name, popen)
-            self.processes.append(mine[name])
-            self.service_pids[name] = popen.pid
+            mine[name] = self._start_service(name, {})
         for name, process in mine.items():
             wait_http_ready(f"{self.endpoints.service_url(name)}/readyz", 90, process.popen)
+
+    def owns(self, name: str) -> bool:
+        """Whether this run started service ``name`` (and so may restart it)."""
+        return any(p.name == name for p in self.processes)
+
+    def restart_service(self, name: str, workers: int) -> list[int]:
+        """Restart a service this run started with ``<SVC>_WORKERS=workers``; the pids that
+        then serve its port (the first one started the others)."""
+        old = next(p for p in self.processes if p.name == name)
+        old.stop()
+        self.processes.remove(old)
+        process = self._start_service(name, {f"{name.upper()}_WORKERS": str(workers)})
+        wait_http_ready(f"{self.endpoints.service_url(name)}/readyz", 90, process.popen)
+        port = self.endpoints.service_ports[name]
+        deadline = time.monotonic() + 60
+        while len(pids_listening(port)) < workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return pids_listening(port)
+
+    def _start_service(self, name: str, extra: dict[str, str]) -> Process:
+        log = (self.log_dir / f"{name}.log").open("ab")
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "NOTIFIER_SSRF_ALLOW_CIDRS": os.environ.get(
+                "NOTIFIER_SSRF_ALLOW_CIDRS", "127.0.0.0/8,::1/128"
+            ),
+            "REDEEMER_SIGNING_KEY_DIR": os.environ.get(
+                "REDEEMER_SIGNING_KEY_DIR", str(self.endpoints.data_dir / "keys/redeemer")
+            ),
+            **self.endpoints.service_env(name),
+            **extra,
+        }
+        popen = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", name], cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+        process = Process(name, popen)
+        self.processes.append(process)
+        self.service_pids[name] = popen.pid
+        return process
 
     def stop(self) -> None:
         """Stop the processes this run started (newest first), then the infra if it started
@@ -256,6 +279,12 @@ class Stack:
 
 def pid_listening(port: int) -> int | None:
     """The pid of the process listening on 127.0.0.1:``port`` (from /proc), if visible."""
+    found = pids_listening(port)
+    return found[0] if found else None
+
+
+def pids_listening(port: int) -> list[int]:
+    """Every process listening on ``port`` (several with ``SO_REUSEPORT``), from /proc."""
     wanted = f"{port:04X}"
     inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -268,18 +297,18 @@ def pid_listening(port: int) -> int | None:
             if len(cols) > 9 and cols[1].endswith(":" + wanted) and cols[3] == "0A":
                 inodes.add(cols[9])
     if not inodes:
-        return None
+        return []
     targets = {f"socket:[{inode}]" for inode in inodes}
+    found: list[int] = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            for fd in (proc / "fd").iterdir():
-                if os.readlink(fd) in targets:
-                    return int(proc.name)
+            if any(os.readlink(fd) in targets for fd in (proc / "fd").iterdir()):
+                found.append(int(proc.name))
         except OSError:
             continue
-    return None
+    return sorted(found)
 
 
 def rss_bytes(pid: int) -> int | None:

@@ -103,3 +103,24 @@ def test_profile_summary_ranks_own_and_inclusive_time() -> None:
 
 def test_frame_name_drops_line_numbers() -> None:
     assert frame_name(" create (issuer/x.py:60) ") == "create (issuer/x.py)"
+
+
+def test_stage_deltas_give_calls_and_time_per_stage_between_two_scrapes() -> None:
+    from bench.stages import stage_deltas
+
+    def page(seconds: float, calls: int, requests: int) -> str:
+        return "\n".join(
+            [
+                f'connect_stage_duration_seconds_sum{{service="issuer",stage="render"}} {seconds}',
+                f'connect_stage_duration_seconds_count{{service="issuer",stage="render"}} {calls}',
+                'connect_http_requests_total{service="issuer",method="POST",'
+                f'route="/api/v1/connect/share-tokens",status="201"}} {requests}',
+            ]
+        )
+
+    delta = stage_deltas(page(1.0, 10, 10), page(1.5, 110, 60))
+    assert delta["api-requests"] == 50
+    render = delta["stages"]["render"]
+    assert render["calls"] == 100
+    assert abs(render["mean-ms"] - 5.0) < 1e-9
+    assert abs(render["ms-per-request"] - 10.0) < 1e-9

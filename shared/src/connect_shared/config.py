@@ -83,6 +83,12 @@ class HttpSettings(BaseSettings):
     max_body_bytes: int = Field(
         1024 * 1024, ge=1024, description="Request bodies above this are refused with 413."
     )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes that serve this port (SO_REUSEPORT) and join the consumer groups.",
+    )
 
 
 class KafkaSecuritySettings(BaseSettings):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from connect_shared.errors import BadRequest, Unprocessable
 from connect_shared.inflection import DuplicateMember, kebab_keys
+from connect_shared.stages import stage
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -99,7 +100,8 @@ def parse_attributes(model: type[ModelT], attributes: dict[str, Any]) -> ModelT:
     range are 422. Either way the error points at the attribute.
     """
     try:
-        return model.model_validate(attributes)
+        with stage("validation"):
+            return model.model_validate(attributes)
     except ValidationError as exc:
         first = exc.errors()[0]
         location = "/".join(str(part) for part in first["loc"])

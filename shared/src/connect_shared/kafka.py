@@ -20,6 +20,7 @@ from connect_shared.errors import Unavailable
 from connect_shared.kafka_types import Delivered as Delivered
 from connect_shared.kafka_types import Headers as Headers
 from connect_shared.kafka_types import OutgoingMessage as OutgoingMessage
+from connect_shared.stages import stage
 from connect_shared.transactions import LANES, REFUSED, GroupCommit
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,10 @@ class DurableProducer:
         Raises :class:`Unavailable` (503) only when none of them will ever be visible to a
         ``read_committed`` reader; while the outcome is unknown it keeps waiting.
         """
+        with stage("produce_commit"):
+            return await self._send_all(messages)
+
+    async def _send_all(self, messages: Sequence[OutgoingMessage]) -> list[Delivered]:
         if self._atomic:
             return await self._commits.write(messages)
         try:

@@ -31,6 +31,7 @@ from connect_shared import jsonutil
 from connect_shared.backoff import Backoff, retry
 from connect_shared.kafka import Delivered, DurableProducer, OutgoingMessage
 from connect_shared.redis_replies import as_text, as_texts
+from connect_shared.stages import stage
 
 # Re-exported: the records used to live here, and the store is where callers look for them.
 from connect_shared.state_record import StateRecord as StateRecord
@@ -148,6 +149,10 @@ class StateStore:
         """Apply several durable writes in one round trip (each unless a newer one is there)."""
         if not writes:
             return
+        with stage("view_apply"):
+            await self._apply_many(writes)
+
+    async def _apply_many(self, writes: Sequence[tuple[StateRecord, Delivered]]) -> None:
         if len(writes) == 1:
             await self.apply(*writes[0])
             return
@@ -178,34 +183,39 @@ class StateStore:
 
     async def read(self, record_id: str) -> Versioned[dict[str, Any]] | None:
         """The stored body of ``record_id`` with its version, or None if absent or deleted."""
-        offset, raw = await self._redis.hmget(record_key(record_id), ["offset", "body"])
+        with stage("store_read"):
+            offset, raw = await self._redis.hmget(record_key(record_id), ["offset", "body"])
         if not raw or offset is None:
             return None
         return Versioned(jsonutil.loads(raw), int(offset))
 
     async def get(self, record_id: str) -> dict[str, Any] | None:
         """The stored body of ``record_id``, or None if absent or deleted."""
-        raw = await self._redis.hget(record_key(record_id), "body")
+        with stage("store_read"):
+            raw = await self._redis.hget(record_key(record_id), "body")
         return jsonutil.loads(raw) if raw else None
 
     async def get_many(self, record_ids: Sequence[str]) -> list[dict[str, Any] | None]:
         """Bodies of several records in one round trip (None where absent)."""
         if not record_ids:
             return []
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for record_id in record_ids:
-                pipe.hget(record_key(record_id), "body")
-            raws = await pipe.execute()
+        with stage("store_read"):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for record_id in record_ids:
+                    pipe.hget(record_key(record_id), "body")
+                raws = await pipe.execute()
         return [jsonutil.loads(raw) if raw else None for raw in raws]
 
     async def lookup(self, name: str) -> str | None:
         """The value of a unique secondary key, e.g. an API key's owner."""
-        raw = await self._redis.get(name)
+        with stage("store_read"):
+            raw = await self._redis.get(name)
         return None if raw is None else as_text(raw)
 
     async def index_ids(self, index: str, *, newest_first: bool = True) -> list[str]:
         """Every id in ``index``, newest first by default."""
-        raw = await self._redis.zrange(index, 0, -1, desc=newest_first)
+        with stage("store_read"):
+            raw = await self._redis.zrange(index, 0, -1, desc=newest_first)
         return as_texts(raw)
 
 

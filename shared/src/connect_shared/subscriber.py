@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -35,7 +36,7 @@ from typing import Any, Generic, TypeVar
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import BaseModel
 
-from connect_shared import jsonutil
+from connect_shared import jsonutil, stages
 from connect_shared.backoff import Backoff, retry
 from connect_shared.config import KafkaSettings
 from connect_shared.dead_letters import (
@@ -274,7 +275,13 @@ class Subscriber(Generic[M]):
             await self._sink.close()
 
     async def _handle(self, consumer: AIOKafkaConsumer, batches: Records) -> None:
+        started = time.perf_counter()
         await self.process(batches)
+        stages.consumed(
+            self._subscription.topic,
+            [r.timestamp for records in batches.values() for r in records],
+            time.perf_counter() - started,
+        )
         # One commit for the whole batch, and only after all of it was handled. The position,
         # not the last offset + 1: it is past the transaction markers that follow the records,
         # so a caught-up group shows no lag.

@@ -17,8 +17,10 @@ from connect_shared.http.middleware import (
     key_inflection,
     request_context,
 )
+from connect_shared.http.workers import extra_workers, is_worker
 from connect_shared.persona.middleware import persona_compat
 from connect_shared.runtime import runtime_context
+from connect_shared.stages import set_service
 
 
 def create_base_app(
@@ -45,6 +47,7 @@ def create_base_app(
         ],
     )
     app[SERVICE_NAME] = service_name
+    set_service(service_name)
     app[ERROR_TABLE] = errors if errors is not None else error_table()
     app.cleanup_ctx.append(runtime_context(settings, service_name))
     app.router.add_get("/healthz", healthz)
@@ -54,15 +57,19 @@ def create_base_app(
 
 
 def run_app(app: web.Application, settings: HttpSettings) -> None:
-    """Serve ``app`` on uvloop until SIGTERM/SIGINT, then shut down gracefully."""
+    """Serve ``app`` on uvloop until SIGTERM/SIGINT, then shut down gracefully; with
+    ``workers`` > 1, in that many processes sharing the port (:mod:`.workers`)."""
     import uvloop
 
     uvloop.install()
-    web.run_app(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        access_log=None,
-        print=None,
-        shutdown_timeout=10,
-    )
+    extra = 0 if is_worker() else settings.workers - 1
+    with extra_workers(extra):
+        web.run_app(
+            app,
+            host=settings.http_host,
+            port=settings.http_port,
+            access_log=None,
+            print=None,
+            shutdown_timeout=10,
+            reuse_port=settings.workers > 1 or is_worker(),
+        )

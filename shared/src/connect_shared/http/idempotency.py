@@ -32,6 +32,7 @@ from connect_shared.http.middleware import Handler
 from connect_shared.http.responses import json_response
 from connect_shared.leases import Lease, owner_token
 from connect_shared.runtime import RUNTIME
+from connect_shared.stages import stage
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,12 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     slot = f"idem:{principal.organization_id}:{hashlib.sha256(key.encode()).hexdigest()}"
     running = {"fp": fingerprint, "state": "running", "owner": owner_token()}
     lease = Lease(redis, slot, jsonutil.dumps(running).decode(), RUNNING_LEASE_SECONDS)
-    if not await lease.acquire():
-        return _replay(await redis.get(slot), fingerprint, slot, sealer)
+    with stage("idempotency"):
+        acquired = await lease.acquire()
+        if not acquired:
+            replay = _replay(await redis.get(slot), fingerprint, slot, sealer)
+    if not acquired:
+        return replay
     transient = False
     try:
         async with lease.kept():
@@ -114,7 +119,8 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
         await lease.release()
         raise
     try:
-        await _keep_answer(request, response, lease, fingerprint, sealer, transient=transient)
+        with stage("idempotency"):
+            await _keep_answer(request, response, lease, fingerprint, sealer, transient=transient)
     except BaseException:
         await lease.release()  # a repeat runs the request again rather than wait 24 hours
         raise

@@ -36,11 +36,12 @@ from connect_shared.http.error_table import table_of
 from connect_shared.http.keys import PRINCIPAL_KEY, REQUEST_ID_KEY, SERVICE_NAME
 from connect_shared.http.metrics import HTTP_LATENCY, HTTP_REQUESTS, route_label
 from connect_shared.http.rate_limit import ADMISSION_KEY, BURST_SECONDS, Verdict, admit
-from connect_shared.http.responses import json_response
+from connect_shared.http.responses import DOCUMENT, json_response
 from connect_shared.ids import new_id
 from connect_shared.inflection import INFLECTIONS, inflect_keys
 from connect_shared.logs import request_id_var
 from connect_shared.runtime import RUNTIME
+from connect_shared.stages import stage
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +129,11 @@ async def key_inflection(request: web.Request, handler: Handler) -> web.StreamRe
     body = response.body
     if not isinstance(body, bytes):
         return response
-    document = inflect_keys(jsonutil.loads(body), style)
-    response.body = jsonutil.dumps(document)
+    with stage("inflection"):
+        rendered_body, rendered = response.get(DOCUMENT, (None, None))
+        source = rendered if rendered_body is body else jsonutil.loads(body)
+        document = inflect_keys(source, style)
+        response.body = jsonutil.dumps(document)
     return response
 
 
@@ -148,7 +152,8 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     secret = bearer_secret(request.headers.get("Authorization"))
     lookup = lookup_key_for(secret) if secret else "lk:api-key:-"
     try:
-        admission = await admit(runtime.redis, lookup)
+        with stage("auth_rate_limit"):
+            admission = await admit(runtime.redis, lookup)
     except Exception as exc:
         raise Unavailable("State store unavailable; try again shortly.") from exc
     if admission.verdict is Verdict.VIEW_MISSING:
