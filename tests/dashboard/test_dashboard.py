@@ -212,6 +212,31 @@ async def test_other_organizations_token_is_a_404_page_and_posts_need_the_csrf_t
     await src.wait_for_url(re.compile(r"/dashboard/sign-in$"))
 
 
+async def test_an_archived_webhook_shows_archived_and_offers_no_enable(
+    new_context: NewContext, new_org: Any
+) -> None:
+    owner = new_org("archiver")
+    body = {"data": {"attributes": {"url": "http://127.0.0.1:9/hook"}}}
+    hook_id = (await owner.api.post("/webhooks", body)).body["data"]["id"]
+    disabled_body = {"data": {"attributes": {"url": "http://127.0.0.1:9/other"}}}
+    disabled_id = (await owner.api.post("/webhooks", disabled_body)).body["data"]["id"]
+    assert (await owner.api.post(f"/webhooks/{hook_id}/archive")).status == 200
+    assert (await owner.api.post(f"/webhooks/{disabled_id}/disable")).status == 200
+
+    page = await sign_in(await new_context(), owner.key)
+    await page.goto("/dashboard/webhooks")
+    archived_row = page.locator("tr", has_text=hook_id)
+    await expect(archived_row.locator(".badge")).to_have_text("archived")
+    await expect(page.locator("tr", has_text=disabled_id).locator(".badge")).to_have_text(
+        "disabled"
+    )
+    await page.goto(f"/dashboard/webhooks/{hook_id}")
+    await expect(page.locator("#facts-title .badge")).to_have_text("archived")
+    await expect(page.get_by_text("Archived", exact=True)).to_be_visible()
+    await expect(page.get_by_role("button", name="Enable")).to_have_count(0)
+    await screenshot(page, "webhook-archived")
+
+
 async def test_a_revoked_key_ends_its_dashboard_session(
     new_context: NewContext, org_factory: Any
 ) -> None:

@@ -162,6 +162,74 @@ async def test_webhooks_and_events_commands(org_factory: Any) -> None:
     assert "error: 404" in missing.err
 
 
+async def test_webhook_settings_and_actions_commands(org_factory: Any) -> None:
+    key = org_factory("cli-hook-actions")["api-key"]
+    wanted = {"data": {"attributes": {"status": "created"}}}
+    made = await connect(
+        key,
+        "webhooks",
+        "create",
+        "--url",
+        "http://127.0.0.1:9/hook",
+        "--name",
+        "Ops",
+        "--description",
+        "token changes",
+        "--api-version",
+        "2025-12-08",
+        "--api-key-inflection",
+        "camel",
+        "--payload-filter",
+        json.dumps(wanted),
+    )
+    assert made.code == 0, made.err
+    hook = made.document["data"]
+    attributes = hook["attributes"]
+    assert (attributes["name"], attributes["description"]) == ("Ops", "token changes")
+    assert (attributes["api-version"], attributes["api-key-inflection"]) == ("2025-12-08", "camel")
+    assert attributes["payload-filter"] == wanted
+    renamed = await connect(
+        key, "webhooks", "update", hook["id"], "--name", "Ops 2", "--api-key-inflection", "snake"
+    )
+    assert renamed.code == 0, renamed.err
+    assert renamed.document["data"]["attributes"]["name"] == "Ops 2"
+    assert renamed.document["data"]["attributes"]["api-key-inflection"] == "snake"
+    assert renamed.document["data"]["attributes"]["description"] == "token changes"
+
+    disabled = await connect(key, "webhooks", "disable", hook["id"])
+    assert disabled.document["data"]["attributes"]["status"] == "disabled"
+    enabled = await connect(key, "webhooks", "enable", hook["id"])
+    assert enabled.document["data"]["attributes"]["status"] == "enabled"
+    cloned = await connect(key, "webhooks", "clone", hook["id"])
+    assert cloned.code == 0, cloned.err
+    copy = cloned.document["data"]
+    assert copy["id"] != hook["id"]
+    assert copy["attributes"]["secret"] != attributes["secret"]
+    assert copy["attributes"]["payload-filter"] == wanted
+    archived = await connect(key, "webhooks", "archive", hook["id"])
+    assert archived.document["data"]["attributes"]["status"] == "archived"
+    refused = await connect(key, "webhooks", "enable", hook["id"])
+    assert refused.code == 1 and "error: 409" in refused.err
+    assert "Traceback" not in refused.err
+    listed = await connect(key, "webhooks", "list")
+    statuses = {w["id"]: w["attributes"]["status"] for w in listed.document["data"]}
+    assert statuses == {hook["id"]: "archived", copy["id"]: "enabled"}
+
+
+async def test_a_payload_filter_that_is_not_a_json_object_is_a_usage_error(
+    org_factory: Any,
+) -> None:
+    key = org_factory("cli-hook-usage")["api-key"]
+    for value in ("[1, 2]", "{not json"):
+        run = await connect(
+            key, "webhooks", "create", "--url", "http://127.0.0.1:9/h", "--payload-filter", value
+        )
+        assert run.code == 2, run.err
+        assert "--payload-filter must be a JSON object" in run.err
+        assert run.out == "" and "Traceback" not in run.err
+    assert (await connect(key, "webhooks", "list")).document["data"] == []
+
+
 async def test_refusals_and_failures_have_exit_codes_and_no_traceback(
     org_factory: Any,
 ) -> None:

@@ -32,6 +32,8 @@ CHUNK = 100
 _Entry = tuple[float, str]
 # At most three digits: a longer size is out of range anyway (and cannot be a huge number).
 _SIZE = re.compile(r"[0-9]{1,3}")
+# Persona's page[size] is an unbounded integer: any run of ASCII digits, capped when served.
+_ANY_SIZE = re.compile(r"[0-9]+")
 # Cursors are item ids: a lower-case prefix and a base62 suffix.
 _CURSOR = re.compile(r"[a-z]{1,10}_[A-Za-z0-9]{1,100}")
 PAGE_PARAMETERS = ("page[size]", "page[after]", "page[before]")
@@ -61,26 +63,36 @@ class CursorNotFound(BadRequest):
 
 
 def parse_page_size(
-    query: Mapping[str, str], default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE
+    query: Mapping[str, str],
+    default: int = DEFAULT_PAGE_SIZE,
+    maximum: int = MAX_PAGE_SIZE,
+    *,
+    capped: bool = False,
 ) -> int:
     """``page[size]``: a decimal integer from 1 to ``maximum`` (ASCII digits only: ``²`` is a
-    digit to Python but no number); 400 naming the parameter otherwise."""
+    digit to Python but no number); 400 naming the parameter otherwise. With ``capped`` (the
+    Persona contract, whose size has no upper bound) any positive integer is accepted and a
+    larger one serves ``maximum`` items."""
     raw = query.get("page[size]")
     if raw is None:
         return default
-    if _SIZE.fullmatch(raw) is None or not 1 <= int(raw) <= maximum:
-        raise BadRequest(
-            f"page[size] must be an integer from 1 to {maximum}.",
-            meta={"parameter": "page[size]"},
-        )
-    return int(raw)
+    if capped and _ANY_SIZE.fullmatch(raw) is not None:
+        significant = raw.lstrip("0")
+        if significant:
+            # More digits than the maximum has is over it; never int() a huge string.
+            too_long = len(significant) > len(str(maximum))
+            return maximum if too_long else min(int(significant), maximum)
+    elif _SIZE.fullmatch(raw) is not None and 1 <= int(raw) <= maximum:
+        return int(raw)
+    bound = "a positive integer" if capped else f"an integer from 1 to {maximum}"
+    raise BadRequest(f"page[size] must be {bound}.", meta={"parameter": "page[size]"})
 
 
-def parse_page_request(query: Mapping[str, str]) -> PageRequest:
+def parse_page_request(query: Mapping[str, str], *, capped: bool = False) -> PageRequest:
     """Read ``page[size]``, ``page[after]`` and ``page[before]``; 400 (naming the parameter)
-    when the size is not an integer from 1 to 100, a cursor is not an item id, or both
-    cursors are given."""
-    size = parse_page_size(query)
+    when the size is not an integer from 1 to 100 (with ``capped``: not a positive integer,
+    served at most 100 per page), a cursor is not an item id, or both cursors are given."""
+    size = parse_page_size(query, capped=capped)
     after, before = query.get("page[after]"), query.get("page[before]")
     if after is not None and before is not None:
         raise BadRequest(

@@ -128,3 +128,12 @@ def test_event_body_for_a_persona_webhook_drops_organization_and_included() -> N
     assert_share_token(persona["data"]["attributes"]["payload"]["data"])
     camel = jsonutil.loads(event_body(raw, None, "camel"))
     assert camel["data"]["attributes"]["organizationId"] == "org_d"
+
+
+def test_capped_page_size_serves_at_most_the_maximum() -> None:
+    from connect_shared.pagination import parse_page_size
+
+    assert parse_page_size({"page[size]": "500"}, capped=True) == 100
+    assert parse_page_size({"page[size]": "0042"}, capped=True) == 42
+    assert parse_page_size({"page[size]": "9" * 5000}, capped=True) == 100
+    assert parse_page_size({}, capped=True) == 10

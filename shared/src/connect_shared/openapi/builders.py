@@ -74,7 +74,14 @@ def param(name: str, schema: dict[str, Any], where: str = "query", **extra: Any)
 
 
 PAGE_PARAMS = [
-    param("page[size]", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}),
+    param(
+        "page[size]",
+        {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+        description=(
+            "Items per page. In Persona mode (Persona-Version 2025-12-08) any positive "
+            "integer is accepted and at most 100 items are served."
+        ),
+    ),
     param("page[after]", CURSOR, description="Continue with the items older than this id."),
     param("page[before]", CURSOR, description="Continue with the items newer than this id."),
 ]

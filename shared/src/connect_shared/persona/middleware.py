@@ -111,6 +111,12 @@ def api_version_of(request: web.Request) -> str | None:
     return version or (admission.api_version if admission is not None else None)
 
 
+def in_persona_mode(request: web.Request) -> bool:
+    """True when an authenticated request speaks Persona's contract (its header or its
+    organization's default), so a route applies Persona's parameter rules."""
+    return api_version_of(request) == PERSONA_2025_12_08
+
+
 def _persona_mode(version: str | None, request: web.Request) -> bool:
     admission = request.get(ADMISSION_KEY)
     default = admission.api_version if admission is not None else None

@@ -1,17 +1,17 @@
-"""The subcommands: one function per route, each returning the document to print."""
+"""The subcommands: one function per route, each returning the document to print (the
+webhook commands are in :mod:`connect_sdk.cli.webhooks`)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from connect_sdk.cli import webhooks
 from connect_sdk.cli.listen import Listener, new_secret
 from connect_sdk.cli.output import document
+from connect_sdk.cli.registry import UsageError
+from connect_sdk.cli.registry import add_command as _add
 from connect_sdk.client import ConnectClient
-
-
-class UsageError(Exception):
-    """A command line that cannot become a request (exit code 2, no traceback)."""
 
 
 def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
@@ -111,50 +111,6 @@ def _transition(name: str) -> Any:
     return run
 
 
-async def webhooks_create(c: ConnectClient, a: argparse.Namespace) -> dict[str, Any]:
-    """webhooks create."""
-    return document(
-        await c.webhooks.create(a.url, a.events or ["*"], signature_format=a.signature_format)
-    )
-
-
-async def webhooks_get(c: ConnectClient, a: argparse.Namespace) -> dict[str, Any]:
-    """webhooks get."""
-    return document(await c.webhooks.get(a.id))
-
-
-async def webhooks_list(c: ConnectClient, _: argparse.Namespace) -> dict[str, Any]:
-    """webhooks list."""
-    return document(await c.webhooks.list())
-
-
-async def webhooks_update(c: ConnectClient, a: argparse.Namespace) -> dict[str, Any]:
-    """webhooks update."""
-    return document(
-        await c.webhooks.update(a.id, url=a.url, enabled_events=a.events, status=a.status)
-    )
-
-
-async def webhooks_delete(c: ConnectClient, a: argparse.Namespace) -> None:
-    """webhooks delete (prints nothing)."""
-    await c.webhooks.delete(a.id)
-
-
-async def webhooks_rotate(c: ConnectClient, a: argparse.Namespace) -> dict[str, Any]:
-    """webhooks rotate-secret."""
-    return document(await c.webhooks.rotate_secret(a.id, expires_in_seconds=a.expires_in))
-
-
-async def webhooks_deliveries(c: ConnectClient, a: argparse.Namespace) -> dict[str, Any]:
-    """webhooks deliveries."""
-    return document(await c.webhooks.deliveries(a.id, event_id=a.event, size=a.size))
-
-
-async def webhooks_resend(c: ConnectClient, a: argparse.Namespace) -> dict[str, Any]:
-    """webhooks resend."""
-    return document(await c.webhooks.resend(a.id, a.event_id))
-
-
 async def events_list(c: ConnectClient, a: argparse.Namespace) -> dict[str, Any]:
     """events list."""
     return _page_doc(
@@ -182,14 +138,6 @@ async def listen(c: ConnectClient, a: argparse.Namespace) -> None:
         interval=a.interval,
     )
     await listener.run(a.max_events)
-
-
-def _add(group: Any, name: str, run: Any, help_: str) -> argparse.ArgumentParser:
-    command: argparse.ArgumentParser = group.add_parser(name, help=help_, description=help_)
-    command.set_defaults(run=run)
-    # Also accepted after the command (connect events list --format table).
-    command.add_argument("--format", choices=("json", "table"), default=argparse.SUPPRESS)
-    return command
 
 
 def _share_tokens(nouns: Any) -> None:
@@ -242,36 +190,6 @@ def _connections(nouns: Any) -> None:
     cmd.add_argument("settings", nargs="+", metavar="FIELD=LEVEL", help="full|presence|none")
 
 
-def _webhooks(nouns: Any) -> None:
-    verbs = nouns.add_parser("webhooks", help="manage webhooks").add_subparsers(
-        dest="verb", required=True, metavar="VERB"
-    )
-    cmd = _add(verbs, "create", webhooks_create, "create a webhook (prints its secret once)")
-    cmd.add_argument("--url", required=True)
-    cmd.add_argument("--events", nargs="+", metavar="NAME", help="event names, * for all")
-    cmd.add_argument(
-        "--signature-format", choices=("persona", "standard-webhooks"), default="persona"
-    )
-    _add(verbs, "get", webhooks_get, "read a webhook").add_argument("id")
-    _add(verbs, "list", webhooks_list, "list webhooks")
-    cmd = _add(verbs, "update", webhooks_update, "change url, events or status")
-    cmd.add_argument("id")
-    cmd.add_argument("--url")
-    cmd.add_argument("--events", nargs="+", metavar="NAME")
-    cmd.add_argument("--status", choices=("enabled", "disabled"))
-    _add(verbs, "delete", webhooks_delete, "delete a webhook").add_argument("id")
-    cmd = _add(verbs, "rotate-secret", webhooks_rotate, "new secret; old one signs until expiry")
-    cmd.add_argument("id")
-    cmd.add_argument("--expires-in", type=int, help="seconds the old secret keeps signing")
-    cmd = _add(verbs, "deliveries", webhooks_deliveries, "the attempt log")
-    cmd.add_argument("id")
-    cmd.add_argument("--event", help="only this event's attempts")
-    cmd.add_argument("--size", type=int)
-    cmd = _add(verbs, "resend", webhooks_resend, "deliver one event again")
-    cmd.add_argument("id")
-    cmd.add_argument("event_id")
-
-
 def _events(nouns: Any) -> None:
     verbs = nouns.add_parser("events", help="the organization's events (30 days)").add_subparsers(
         dest="verb", required=True, metavar="VERB"
@@ -299,6 +217,6 @@ def register(nouns: Any) -> None:
     """Add every command to the ``connect`` parser."""
     _share_tokens(nouns)
     _connections(nouns)
-    _webhooks(nouns)
+    webhooks.register(nouns)
     _events(nouns)
     _listen(nouns)

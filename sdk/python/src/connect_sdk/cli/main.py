@@ -15,6 +15,7 @@ from typing import Any
 
 from connect_sdk.cli import commands
 from connect_sdk.cli.output import render
+from connect_sdk.cli.registry import UsageError
 from connect_sdk.client import ConnectClient
 from connect_sdk.errors import ApiError, TransportError
 
@@ -75,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _api_error(exc)
     except TransportError as exc:
         return _fail(str(exc), EXIT_UNREACHABLE)
-    except commands.UsageError as exc:
+    except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         return 130

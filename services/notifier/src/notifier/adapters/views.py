@@ -17,7 +17,7 @@ def webhook_resource(webhook: WebhookRecord, secret: str | None = None) -> dict[
     attributes: dict[str, Any] = {
         "url": webhook.url,
         "enabled-events": list(webhook.enabled_events),
-        "status": "archived" if webhook.archived else webhook.status,
+        "status": webhook.shown_status,
         "name": webhook.name,
         "description": webhook.description,
         "api-version": webhook.api_version,

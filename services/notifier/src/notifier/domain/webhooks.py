@@ -80,6 +80,12 @@ class WebhookRecord(BaseModel):
         """An archived webhook delivers nothing and cannot be enabled again."""
         return self.archived_at is not None
 
+    @property
+    def shown_status(self) -> str:
+        """The status clients see: ``archived`` for an archived webhook (stored as disabled,
+        so delivery needs no extra check), else the stored one."""
+        return "archived" if self.archived else self.status
+
 
 def matches(pattern: Any, value: Any) -> bool:
     """True when every member of ``pattern`` is in ``value`` with a matching value (objects

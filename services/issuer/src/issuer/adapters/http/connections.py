@@ -11,6 +11,7 @@ from connect_shared.http.responses import read_document
 from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
+from connect_shared.persona.middleware import in_persona_mode
 from connect_shared.records import ConnectionRecord
 from connect_shared.views import connection_resource
 from issuer.adapters.http import render
@@ -85,7 +86,7 @@ async def listing(request: web.Request) -> web.Response:
     page = await request.app[ISSUER].connections.listing(
         principal(request).organization_id,
         connection_filter(query),
-        parse_page_request(query),
+        parse_page_request(query, capped=in_persona_mode(request)),
     )
     return render.many(request, page, connection_resource)
 

@@ -12,6 +12,7 @@ from connect_shared.http.responses import read_document
 from connect_shared.http.routes import collection_routes
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
+from connect_shared.persona.middleware import in_persona_mode
 from connect_shared.records import ShareTokenRecord
 from connect_shared.sharing import PeekView
 from connect_shared.views import share_token_resource
@@ -79,7 +80,7 @@ async def listing(request: web.Request) -> web.Response:
     query = parameters(request, TOKEN_LIST)
     org_id = principal(request).organization_id
     page = await request.app[ISSUER].tokens.listing(
-        org_id, token_filter(query), parse_page_request(query)
+        org_id, token_filter(query), parse_page_request(query, capped=in_persona_mode(request))
     )
     now_ms = epoch_ms(utcnow())
     return render.many(request, page, lambda t: share_token_resource(t, org_id, now_ms))

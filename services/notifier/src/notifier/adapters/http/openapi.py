@@ -165,11 +165,21 @@ def _event_paths() -> dict[str, Any]:
                 (),
                 tag=EVENTS,
                 parameters=[
-                    param("filter[name]", enum(*sorted(EVENT_NAMES))),
+                    param(
+                        "filter[name]",
+                        enum(*sorted(EVENT_NAMES)),
+                        description=(
+                            "One event name; in Persona mode a comma-separated list of them."
+                        ),
+                    ),
                     param(
                         "filter[object-id]",
                         {"type": "string", "pattern": "^[a-z]{1,10}_[A-Za-z0-9]{1,100}$"},
-                        description="The id of the event's object (payload.data.id).",
+                        description=(
+                            "The id of the event's object (payload.data.id); in Persona mode a "
+                            "comma-separated list of them. Persona mode also takes filter[id], "
+                            "a comma-separated list of event ids."
+                        ),
                     ),
                     *PAGE_PARAMS,
                 ],

@@ -122,31 +122,39 @@ class EventView:
         return found
 
     async def page(
-        self, org_id: str, request: PageRequest, *, name: str | None, object_id: str | None
+        self,
+        org_id: str,
+        request: PageRequest,
+        *,
+        names: Sequence[str] = (),
+        object_ids: Sequence[str] = (),
+        ids: Sequence[str] = (),
     ) -> Page[StoredEvent]:
-        """One page of the organization's events, newest first, narrowed by name and object."""
-        if object_id is not None:
-            index = object_index(org_id, object_id)
-        elif name is not None:
-            index = name_index(org_id, name)
+        """One page of the organization's events, newest first, narrowed to any of ``names``,
+        of ``object_ids`` and of ``ids`` (an empty sequence does not narrow)."""
+        if object_ids:
+            indexes = [object_index(org_id, o) for o in object_ids]
+        elif names:
+            indexes = [name_index(org_id, n) for n in names]
         else:
-            index = org_index(org_id)
+            indexes = [org_index(org_id)]
         cutoff = self.window_start_ms()
+        wanted_names, wanted_ids = set(names), set(ids)
 
-        async def load(ids: list[str]) -> list[StoredEvent | None]:
-            raws = await self._redis.mget([event_key(i) for i in ids])
-            loaded: list[StoredEvent | None] = []
-            for raw in raws:
-                found = _parse(raw)
-                keep = found is not None and found.event.organization_id == org_id
-                if keep and found is not None:
-                    keep = (name is None or found.event.name == name) and (
-                        (_created_ms(found.event) or 0) >= cutoff
-                    )
-                loaded.append(found if keep else None)
-            return loaded
+        def keep(found: StoredEvent | None) -> bool:
+            if found is None or found.event.organization_id != org_id:
+                return False
+            if wanted_names and found.event.name not in wanted_names:
+                return False
+            if wanted_ids and found.event.id not in wanted_ids:
+                return False
+            return (_created_ms(found.event) or 0) >= cutoff
 
-        return await paginate(self._redis, [index], request, load)
+        async def load(chunk: list[str]) -> list[StoredEvent | None]:
+            raws = await self._redis.mget([event_key(i) for i in chunk])
+            return [found if keep(found) else None for found in map(_parse, raws)]
+
+        return await paginate(self._redis, indexes, request, load)
 
 
 def _created_ms(event: Event) -> int | None:
