@@ -12,7 +12,7 @@ from connect_shared.events import build_event
 from connect_shared.kafka import Delivered
 from connect_shared.subscriber import Incoming, Received
 from notifier.adapters.consumers.fanout import Fanout
-from notifier.adapters.queue import EventFanout
+from notifier.adapters.stores.queue import EventFanout
 from notifier.domain.schedule import RetryPolicy
 
 pytestmark = pytest.mark.unit
@@ -50,6 +50,7 @@ async def test_a_batch_handled_while_the_view_was_lost_fails_so_it_is_not_commit
         queue=Queue(),  # type: ignore[arg-type]
         webhooks=view,  # type: ignore[arg-type]
         guardian=view,  # type: ignore[arg-type]
+        marks=view,  # type: ignore[arg-type]
         policy=RetryPolicy((0.0, 1.0), 0.0, 60.0),
         max_due_backlog=1000,
         on_scheduled=lambda: None,
