@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # How often the marks are committed: a loss redoes at most this much more than it must.
 COMMIT_EVERY_SECONDS = 2.0
+COMMIT_TIMEOUT_SECONDS = 10.0
 
 
 def mark_group(fanout_group: str) -> str:
@@ -54,11 +55,17 @@ class MarkKeeper:
         try:
             assigned = {tp.partition: tp for tp in await self._assigned(consumer)}
             while True:
-                marks = await self._marks.marks()
-                offsets = {assigned[p]: m for p, m in marks.items() if p in assigned}
-                if offsets:
-                    await consumer.commit(offsets)
                 await asyncio.sleep(COMMIT_EVERY_SECONDS)
+                try:
+                    async with asyncio.timeout(COMMIT_TIMEOUT_SECONDS):
+                        marks = await self._marks.marks()
+                        offsets = {assigned[p]: m for p, m in marks.items() if p in assigned}
+                        if offsets:
+                            await consumer.commit(offsets)
+                except Exception as exc:
+                    # Redis or Kafka away for a moment: the last committed marks are older,
+                    # which only means more is scheduled again after a loss. Try again.
+                    log.warning("fan-out marks not committed", extra={"error": repr(exc)})
         finally:
             with contextlib.suppress(Exception):
                 await consumer.stop()
