@@ -4,6 +4,7 @@ three-broker stack of its own, then every invariant (docs/reliability.md)."""
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.e2e
 FAULTS = ("kill-redeemer", "kill-notifier", "redis-flushall", "kill-issuer", "kill-broker")
 
 
-@pytest.mark.timeout(240)
+# The bound on a 2-core CI machine running nothing else; a machine shared with other stacks may
+# give it more (CHAOS_SHORT_TIMEOUT, seconds).
+@pytest.mark.timeout(float(os.environ.get("CHAOS_SHORT_TIMEOUT", "240")))
 async def test_faults_under_load_keep_every_invariant() -> None:
     # A retry budget beyond the 30 s an Idempotency-Key lease of a dead holder may last.
     plan = Plan(
