@@ -90,7 +90,8 @@ class MarkKeeper:
                 await consumer.stop()
         await self._marks.recovered(back_to)
         log.warning(
-            "delivery queue lost; scheduling again from the marks", extra={"marks": back_to}
+            "delivery queue lost; scheduling again from the marks",
+            extra={"marks": {str(p): o for p, o in back_to.items()}},
         )
         return True
 
