@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from connect_shared.config import InfraSettings
 from connect_shared.ids import new_id
-from connect_shared.kafka import DurableProducer, OutgoingMessage, make_consumer, topic_partitions
+from connect_shared.kafka import DurableProducer, OutgoingMessage, topic_partitions
 from connect_shared.subscriber import Incoming, Received, Subscriber, Subscription
 
 pytestmark = pytest.mark.integration
@@ -33,14 +33,18 @@ async def _committed(settings: InfraSettings, group: str, topic: str) -> int:
 
 
 async def _end(settings: InfraSettings, topic: str) -> int:
-    consumer = make_consumer(settings, group_id=None, client_id="t-end")
+    """Where ``topic``'s partitions end now, summed: past the transaction markers that follow
+    each transactional write, which a committed position also counts."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, isolation_level="read_committed"
+    )
     await consumer.start()
     try:
-        found = await topic_partitions(settings, topic, "t-end")
-        partitions = [TopicPartition(topic, p) for p in found]
-        return sum((await consumer.end_offsets(partitions)).values())
+        partitions = await topic_partitions(settings, topic, "tests-drain")
+        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
     finally:
         await consumer.stop()
+    return sum(ends.values())
 
 
 async def _members(settings: InfraSettings, group: str) -> int:
@@ -96,8 +100,7 @@ async def test_a_cancelled_subscriber_finishes_its_batch_commits_and_leaves_the_
         await task
 
     assert sorted(done) == sorted(started)
-    # A fresh topic written by one transaction: the committed position is its end (past the
-    # commit marker that follows the messages handled).
+    # A fresh topic holding only this batch: the group committed all of it.
     assert await _committed(infra_settings, group, scratch_topic) == await _end(
         infra_settings, scratch_topic
     )
