@@ -48,6 +48,7 @@ class Report:
     totals: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    start_seconds: float = 0.0  # until the stack was up and every replica ready
 
     @property
     def passed(self) -> bool:
@@ -55,7 +56,10 @@ class Report:
         return recovered and all(c.holds for c in self.checks)
 
     def text(self) -> str:
-        lines = [f"chaos run: {self.seconds:.0f} s, {self.totals}"]
+        lines = [
+            f"chaos run: {self.seconds:.0f} s (stack ready after {self.start_seconds:.0f} s), "
+            f"{self.totals}"
+        ]
         lines.append("faults (recovery = seconds until a probe went through again):")
         for o in self.outcomes:
             took = "NOT RECOVERED" if o.recovery_seconds is None else f"{o.recovery_seconds} s"
@@ -73,6 +77,7 @@ class Report:
         document = {
             "passed": self.passed,
             "seconds": round(self.seconds, 1),
+            "start_seconds": round(self.start_seconds, 1),
             "plan": self.plan.__dict__,
             "totals": self.totals,
             "faults": [o.__dict__ for o in self.outcomes],
@@ -149,6 +154,7 @@ async def run(plan: Plan, stack: ChaosStack | None = None, progress: bool = Fals
     timeout = aiohttp.ClientTimeout(total=30)
     try:
         await asyncio.to_thread(stack.start)
+        report.start_seconds = time.monotonic() - started
         await sink.start()
         await events.start()
         async with aiohttp.ClientSession(timeout=timeout) as session:

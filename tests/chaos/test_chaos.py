@@ -4,6 +4,7 @@ three-broker stack of its own, then every invariant (docs/reliability.md)."""
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 
@@ -13,17 +14,18 @@ from tests.support.services import ROOT
 pytestmark = pytest.mark.e2e
 
 
-# One of each kind, the quick ones first: a service killed (one redeemer replica, the
-# issuer), Redis flushed, a stalled sink, a broker killed and brought back. make chaos runs
-# all nine, twice.
-FAULTS = ("kill-redeemer", "redis-flushall", "stall-sink", "kill-issuer", "kill-broker")
+# One of each kind, the quick ones first: services killed (one redeemer and one notifier
+# replica, the issuer), Redis flushed, a broker killed and brought back. Every one always runs
+# (no fault window: a slow machine fails the timeout instead of skipping a fault). make chaos
+# runs all nine, twice.
+FAULTS = ("kill-redeemer", "kill-notifier", "redis-flushall", "kill-issuer", "kill-broker")
 
 
-@pytest.mark.timeout(240)
+# The bound on a 2-core CI machine running nothing else; a machine shared with other stacks may
+# give it more (CHAOS_SHORT_TIMEOUT, seconds).
+@pytest.mark.timeout(float(os.environ.get("CHAOS_SHORT_TIMEOUT", "240")))
 async def test_faults_under_load_keep_every_invariant() -> None:
-    # A retry budget beyond the 30 s an Idempotency-Key lease of a dead holder may last; the
-    # fault window keeps the run inside the timeout on a slow machine (later faults are
-    # skipped and reported, the invariants are still checked).
+    # A retry budget beyond the 30 s an Idempotency-Key lease of a dead holder may last.
     plan = Plan(
         faults=FAULTS,
         rounds=1,
@@ -33,7 +35,6 @@ async def test_faults_under_load_keep_every_invariant() -> None:
         settle_timeout=40.0,
         delivery_timeout=30.0,
         load_between_faults=1.0,
-        fault_window=130.0,
     )
     # The suite's own Kafka reader reconnects through the broker fault: not news.
     kafka_log = logging.getLogger("aiokafka")

@@ -133,6 +133,11 @@ class ShareTokenRecord(_Record):
     creator_id: str | None = Field(
         None, description="The API key (api_...) or workflow (wfl_...) that created it."
     )
+    redeem_request: str | None = Field(
+        None,
+        description="The identity of the redeem request that started the redemption (a digest"
+        " of its Idempotency-Key and parameters), so its retry is answered, not refused.",
+    )
 
 
 def rate_limit_lookup(org_id: str) -> str:

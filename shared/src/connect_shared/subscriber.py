@@ -162,6 +162,18 @@ class Partitions:
         if paused:
             self._consumer.resume(*paused)
 
+    async def positions(self) -> dict[int, int]:
+        """Partition -> the offset the next fetch reads, for every assigned partition."""
+        return {
+            tp.partition: await self._consumer.position(tp) for tp in self._consumer.assignment()
+        }
+
+    def rewind(self, partition: int, offset: int) -> None:
+        """Read the assigned ``partition`` again from ``offset`` (the next commit follows)."""
+        for tp in self._consumer.assignment():
+            if tp.partition == partition:
+                self._consumer.seek(tp, offset)
+
 
 BeforePoll = Callable[[Partitions], Awaitable[bool]]
 """Runs before every fetch: may pause or resume partitions; False skips this round (the hook

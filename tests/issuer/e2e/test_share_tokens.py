@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 
 from tests.issuer.helpers import Org, Pair, all_ids, attrs, events_for
 from tests.support.api import Reply
 from tests.support.kafka import TopicRecorder, event_named
-from tests.support.ports import GATEWAY_URL
+from tests.support.ports import GATEWAY_URL, redis_url
 
 pytestmark = pytest.mark.e2e
 
@@ -329,3 +330,27 @@ async def test_peek_at_a_token_being_redeemed_or_redeemed_is_409_without_source_
     status = peek.body["errors"][0]["meta"]["status"]
     assert status in ("pending", "redeemed")
     assert_refused_without_source_data(peek, status, "active")
+
+
+async def test_a_retried_create_whose_first_answer_was_lost_gets_the_same_token(
+    pair: Pair, events: TopicRecorder
+) -> None:
+    # An issuer killed after its write landed never keeps its answer (its slot lapses; a
+    # FLUSHALL does the same): the retry must find that token, not issue a second one.
+    headers = {"Idempotency-Key": "issue-lost-answer"}
+    body = attrs(connection_id=pair.connection_id, source_id=pair.inquiry_id)
+    first = await pair.source.api.post(TOKENS, json=body, headers=headers)
+    assert first.status == 201, first.body
+    before = await all_ids(pair.source.api, TOKENS)
+    redis = Redis.from_url(redis_url())
+    try:
+        async for slot in redis.scan_iter(match=f"idem:{pair.source.id}:*"):
+            await redis.delete(slot)
+    finally:
+        await redis.aclose()
+    again = await pair.source.api.post(TOKENS, json=body, headers=headers)
+    assert again.status == 201, again.body
+    assert again.data["id"] == first.data["id"]
+    assert await all_ids(pair.source.api, TOKENS) == before
+    created = await events_for(events, {pair.source.id})
+    assert len([m for m in created if "outbound-created" in str(m)]) == 1

@@ -50,6 +50,7 @@ async def test_a_batch_handled_while_the_view_was_lost_fails_so_it_is_not_commit
         queue=Queue(),  # type: ignore[arg-type]
         webhooks=view,  # type: ignore[arg-type]
         guardian=view,  # type: ignore[arg-type]
+        marks=view,  # type: ignore[arg-type]
         policy=RetryPolicy((0.0, 1.0), 0.0, 60.0),
         max_due_backlog=1000,
         on_scheduled=lambda: None,

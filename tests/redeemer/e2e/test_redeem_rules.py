@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 
 from connect_shared.clock import epoch_ms, iso, utcnow
 from connect_shared.config import InfraSettings
@@ -200,3 +201,35 @@ async def test_the_idempotency_key_replays_the_first_202(pair: Pair) -> None:
     assert first.status == again.status == 202
     assert first.body == again.body
     assert again.headers.get("Idempotent-Replayed") == "true"
+
+
+async def _forget_kept_answers(org_id: str) -> None:
+    """What a redeemer killed after its write landed leaves behind: no kept answer for the key
+    (its slot lapsed, or Redis was flushed)."""
+    redis = Redis.from_url(redis_url())
+    try:
+        async for slot in redis.scan_iter(match=f"idem:{org_id}:*"):
+            await redis.delete(slot)
+    finally:
+        await redis.aclose()
+
+
+async def test_a_retried_redeem_whose_first_answer_was_lost_is_accepted_not_refused(
+    pair: Pair,
+) -> None:
+    source = await create_object(pair.source, "inquiries", {"name": "once"})
+    token_id = await share(pair, source["id"])
+    headers = {"Idempotency-Key": "redeem-lost-answer"}
+    first = await pair.destination.post(redeem_path(token_id), headers=headers)
+    assert first.status == 202, first.body
+    await _forget_kept_answers(pair.destination_org)
+    again = await pair.destination.post(redeem_path(token_id), headers=headers)
+    assert again.status == 202, again.body
+    assert again.data["id"] == token_id
+    await wait_finished(pair.destination, token_id)
+    assert len(copies_of(await all_objects(pair.destination, "inquiries"), token_id)) == 1
+    # Another key is another request: the token is no longer redeemable for it.
+    other = await pair.destination.post(
+        redeem_path(token_id), headers={"Idempotency-Key": "redeem-someone-else"}
+    )
+    assert other.status == 409

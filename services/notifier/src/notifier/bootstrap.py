@@ -21,6 +21,7 @@ from notifier.adapters.dispatcher import Dispatcher, DispatchLimits
 from notifier.adapters.guard import RegistrationVetting
 from notifier.adapters.sender import HttpSender
 from notifier.adapters.stores.attempt_log import AttemptLog
+from notifier.adapters.stores.fanout_marks import FanoutMarks
 from notifier.adapters.stores.queue import DeliveryQueue
 from notifier.adapters.stores.webhook_store import WebhookStore
 from notifier.config import NotifierSettings
@@ -100,6 +101,7 @@ def build_notifier(settings: NotifierSettings, runtime: Runtime) -> Notifier:
         queue=queue,
         webhooks=webhooks,
         guardian=runtime.guardian,
+        marks=FanoutMarks(runtime.redis),
         policy=policy,
         max_due_backlog=settings.max_due_backlog,
         on_scheduled=dispatcher.wake,

@@ -15,6 +15,9 @@ new webhook and rotated secret) registers a :class:`ReplaySealer` under :data:`R
 and every body it stores is sealed (bound to its slot, so it cannot be moved to another). A
 handler whose answer holds a secret calls :func:`holds_secret`; without a sealer such an answer
 is not stored at all.
+
+A request that runs again after its process died can find its own earlier write through
+:func:`request_identity` (a token created under it, a redemption started under it).
 """
 
 from __future__ import annotations
@@ -64,6 +67,18 @@ class ReplaySealer(Protocol):
 
 REPLAY_SEALER = web.AppKey("connect.replay_sealer", ReplaySealer)
 _HOLDS_SECRET = web.RequestKey("connect.holds_secret", bool)
+_IDENTITY = web.RequestKey("connect.request_identity", str)
+
+
+def request_identity(request: web.Request) -> str | None:
+    """A digest naming this request across its retries (organization, ``Idempotency-Key``,
+    method, path and parsed body), or None without a key.
+
+    The answer kept in Redis is lost when the process dies after its write landed (or with a
+    FLUSHALL); a handler that writes under this identity (a new object's id derived from it,
+    a record carrying it) can recognise its own earlier write when the request runs again,
+    and answer as the first time instead of writing twice or refusing."""
+    return request.get(_IDENTITY)
 
 
 def holds_secret(request: web.Request) -> None:
@@ -100,6 +115,7 @@ async def idempotency_keys(request: web.Request, handler: Handler) -> web.Stream
     sealer = request.app.get(REPLAY_SEALER)
     fingerprint = _fingerprint(request, await request.read())
     slot = f"idem:{principal.organization_id}:{hashlib.sha256(key.encode()).hexdigest()}"
+    request[_IDENTITY] = hashlib.sha256(f"{slot}:{fingerprint}".encode()).hexdigest()
     running = {"fp": fingerprint, "state": "running", "owner": owner_token()}
     lease = Lease(redis, slot, jsonutil.dumps(running).decode(), RUNNING_LEASE_SECONDS)
     with stage("idempotency"):

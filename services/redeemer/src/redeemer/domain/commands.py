@@ -19,6 +19,8 @@ class RedeemCommand:
 
     destination_id: str | None = None
     field_mappings: tuple[FieldMapping, ...] = ()
+    # The request's identity across its retries (Idempotency-Key), kept on the pending token.
+    request_key: str | None = None
 
     @property
     def mode(self) -> RedeemMode:

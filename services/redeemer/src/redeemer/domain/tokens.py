@@ -23,6 +23,7 @@ def start_redemption(
             "redeem_mode": command.mode,
             "destination_id": command.destination_id,
             "destination_type": token.source_type if hydrate else None,
+            "redeem_request": command.request_key,
         }
     )
 

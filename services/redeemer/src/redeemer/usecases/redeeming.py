@@ -40,6 +40,10 @@ class RedeemService:
         token = await self._store.token(token_id)
         if token is None or token.destination_organization_id != organization_id:
             raise NotVisible(f"No share token {token_id}.")
+        if command.request_key is not None and token.redeem_request == command.request_key:
+            # This request ran before and its redemption landed, but its process died before
+            # the answer was kept: the retry is answered as the first run would have been.
+            return token
         check_destination_fits(command, token)
         connection = await self._store.connection(token.connection_id)
         if connection is None or connection.status != "active":
@@ -55,6 +59,9 @@ class RedeemService:
         if claimed is ClaimResult.EXPIRED:
             raise WrongState("The share token has expired.", status="expired")
         if claimed is not ClaimResult.WON:
+            again = await self._store.token(token_id) if command.request_key else None
+            if again is not None and again.redeem_request == command.request_key:
+                return again  # the view caught up with this request's earlier run meanwhile
             raise WrongState(
                 "The share token is not redeemable (it was redeemed, is being redeemed, "
                 "expired or failed).",

@@ -7,9 +7,11 @@ from typing import Any
 from aiohttp import web
 
 from connect_shared.clock import epoch_ms, utcnow
+from connect_shared.http.idempotency import request_identity
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import read_document
 from connect_shared.http.routes import collection_routes
+from connect_shared.ids import derived_id
 from connect_shared.jsonapi import parse_attributes
 from connect_shared.pagination import parse_page_request
 from connect_shared.persona.middleware import in_persona_mode
@@ -27,6 +29,7 @@ from issuer.adapters.http.queries import (
 )
 from issuer.adapters.http.requests import CreateShareToken, NoAttributes
 from issuer.bootstrap import ISSUER
+from issuer.usecases.share_tokens import ShareTokenExists
 
 BASE = "/api/v1/connect/share-tokens"
 
@@ -41,13 +44,24 @@ async def create(request: web.Request) -> web.Response:
     body = parse_attributes(CreateShareToken, attributes)
     caller = principal(request)
     org_id = caller.organization_id
-    token = await request.app[ISSUER].tokens.create(
-        org_id,
-        body.connection_id,
-        body.source_id,
-        body.expires_in_seconds,
-        creator_id=caller.api_key_id,
-    )
+    tokens = request.app[ISSUER].tokens
+    # With an Idempotency-Key the id is fixed by the request: a retry after the first run's
+    # process died (its write landed, its answer was never kept) finds that token and answers
+    # with it, instead of issuing a second one.
+    identity = request_identity(request)
+    token_id = derived_id("cnst_", "create", identity) if identity else None
+    try:
+        token = await tokens.create(
+            org_id,
+            body.connection_id,
+            body.source_id,
+            body.expires_in_seconds,
+            token_id=token_id,
+            creator_id=caller.api_key_id,
+        )
+    except ShareTokenExists:
+        assert token_id is not None
+        token = await tokens.get(org_id, token_id)
     return render.one(_view(token, org_id), status=201)
 
 

@@ -3,7 +3,8 @@
 Layout: ``ntf:due`` (sorted set of delivery ids by due time, ms), ``ntf:dlv:{id}`` (delivery
 hash, see :mod:`notifier.adapters.stores.queue_scripts`), ``ntf:evt:{event id}`` (org, name and the
 exact event bytes, kept for resends), ``ntf:log:{webhook id}`` (the attempt log, a capped
-stream) and ``ntf:health:{webhook id}`` (failing-since and failure streak).
+stream) and ``ntf:health:{webhook id}`` (failing-since and failure streak); the fan-out's marks
+(``ntf:open:*`` and friends) are described in :mod:`notifier.adapters.stores.fanout_marks`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class EventFanout:
     name: str
     body: bytes
     webhook_ids: Sequence[str]
+    partition: int = 0
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class DeliveryQueue:
         async with self._redis.pipeline(transaction=False) as pipe:
             for f in fanouts:
                 args: list[Any] = [f.event_id, f.organization_id, f.name, f.body]
-                args += [self._retention, due_ms]
+                args += [self._retention, due_ms, f.partition, f.offset]
                 for webhook_id in f.webhook_ids:
                     args += [delivery_id(webhook_id, f.event_id), webhook_id]
                 await self._schedule(keys=[DUE_KEY, event_key(f.event_id)], args=args, client=pipe)

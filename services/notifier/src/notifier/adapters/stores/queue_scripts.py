@@ -8,17 +8,20 @@ claiming pushes the score to the lease's end, so a holder that dies frees it by 
 
 from __future__ import annotations
 
-# KEYS: due, event hash. ARGV: event id, org, name, body, ttl s, due ms, (delivery id, webhook)*
+# KEYS: due, event hash. ARGV: event id, org, name, body, ttl s, due ms, the event's partition
+# and offset, (delivery id, webhook)*. A new delivery is also open in its partition (see
+# fanout_marks.py) until it is finished.
 SCHEDULE = """
 redis.call('HSET', KEYS[2], 'org', ARGV[2], 'name', ARGV[3], 'body', ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 local created = 0
-for i = 7, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local key = 'ntf:dlv:' .. ARGV[i]
   if redis.call('EXISTS', key) == 0 then
     redis.call('HSET', key, 'webhook', ARGV[i + 1], 'event', ARGV[1], 'org', ARGV[2],
-               'attempts', 0, 'first', '', 'status', 'scheduled', 'lease', '')
+               'attempts', 0, 'first', '', 'status', 'scheduled', 'lease', '', 'part', ARGV[7])
     redis.call('ZADD', KEYS[1], ARGV[6], ARGV[i])
+    redis.call('ZADD', 'ntf:open:' .. ARGV[7], ARGV[8], ARGV[i])
     created = created + 1
   end
 end
@@ -51,6 +54,10 @@ return out
 #       next due ms, retention s, log max, log entry ('' for none), health (ok|fail|''), now ms.
 # Returns {owned, failing-since ms or '', failure streak}.
 FINISH = """
+local function close_open(key, id)
+  local part = redis.call('HGET', key, 'part')
+  if part then redis.call('ZREM', 'ntf:open:' .. part, id) end
+end
 if ARGV[9] ~= '' then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[9])
 end
@@ -71,9 +78,11 @@ elseif outcome == 'defer' then
   redis.call('HSET', KEYS[2], 'lease', '')
   redis.call('ZADD', KEYS[1], ARGV[6], ARGV[1])
 elseif outcome == 'drop' then
+  close_open(KEYS[2], ARGV[1])
   redis.call('DEL', KEYS[2])
   redis.call('ZREM', KEYS[1], ARGV[1])
 else
+  close_open(KEYS[2], ARGV[1])
   redis.call('HSET', KEYS[2], 'status', outcome, 'attempts', ARGV[4], 'first', ARGV[5],
              'lease', '')
   redis.call('ZREM', KEYS[1], ARGV[1])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 
 from connect_shared.clock import epoch_ms, utcnow
+from connect_shared.http.idempotency import request_identity
 from connect_shared.http.keys import principal
 from connect_shared.http.responses import json_response, read_document
 from connect_shared.jsonapi import document
@@ -20,7 +23,7 @@ async def redeem(request: web.Request) -> web.Response:
     """202 with the token in ``pending``; the copy is made asynchronously."""
     caller = principal(request)
     attributes, meta = await read_document(request)
-    command = parse_redeem(attributes, meta)
+    command = replace(parse_redeem(attributes, meta), request_key=request_identity(request))
     service = request.app[REDEEMER].redeem_service
     token = await service.redeem(caller.organization_id, request.match_info["token_id"], command)
     body = document(share_token_resource(token, caller.organization_id, epoch_ms(utcnow())))
