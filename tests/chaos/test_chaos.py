@@ -21,9 +21,10 @@ pytestmark = pytest.mark.e2e
 FAULTS = ("kill-redeemer", "kill-notifier", "redis-flushall", "kill-issuer", "kill-broker")
 
 
-# The bound on a 2-core CI machine running nothing else; a machine shared with other stacks may
-# give it more (CHAOS_SHORT_TIMEOUT, seconds).
-@pytest.mark.timeout(float(os.environ.get("CHAOS_SHORT_TIMEOUT", "240")))
+# A bound, not a budget: the run takes about 4 minutes on a shared 2-core machine at load 10
+# and less on an idle one; the bound leaves room so a slow CI machine does not fail a run whose
+# invariants all held (CHAOS_SHORT_TIMEOUT, seconds).
+@pytest.mark.timeout(float(os.environ.get("CHAOS_SHORT_TIMEOUT", "420")))
 async def test_faults_under_load_keep_every_invariant() -> None:
     # A retry budget beyond the 30 s an Idempotency-Key lease of a dead holder may last.
     plan = Plan(
