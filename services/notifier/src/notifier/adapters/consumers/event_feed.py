@@ -17,13 +17,16 @@ from connect_shared.backoff import Backoff
 from connect_shared.config import KafkaSettings
 from connect_shared.events import Event
 from connect_shared.kafka import make_consumer, topic_partitions
+from connect_shared.leases import Lease, owner_token
 from connect_shared.subscriber import Incoming, Partitions, Subscriber, Subscription, model_value
 from notifier.adapters.stores.event_view import READY_KEY, REBUILD_LOCK_KEY, EventView, StoredEvent
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_FAILURE_SECONDS = 2.0
-REBUILD_LOCK_SECONDS = 600
+# A lease renewed while the replay runs: a rebuilder that dies frees it within this time and
+# another process takes over (the events API answers 503 meanwhile).
+REBUILD_LEASE_SECONDS = 30.0
 
 
 def _stored(received: Sequence[tuple[Event, bytes | None]]) -> list[StoredEvent]:
@@ -101,14 +104,16 @@ class EventViewGuardian:
     async def _rebuild(self) -> None:
         redis = self._view.redis
         try:
-            if not await redis.set(REBUILD_LOCK_KEY, "1", nx=True, ex=REBUILD_LOCK_SECONDS):
+            lease = Lease(redis, REBUILD_LOCK_KEY, owner_token(), REBUILD_LEASE_SECONDS)
+            if not await lease.acquire():
                 return  # another process rebuilds; its marker ends the 503s
             try:
-                count = await replay_window(self._settings, self._topic, self._view)
-                await redis.set(READY_KEY, "1")
+                async with lease.kept():
+                    count = await replay_window(self._settings, self._topic, self._view)
+                    await redis.set(READY_KEY, "1")
                 log.info("events view rebuilt from kafka", extra={"records": count})
             finally:
-                await redis.delete(REBUILD_LOCK_KEY)
+                await lease.release()
         except Exception as exc:
             self._last_failure = time.monotonic()
             log.warning("events view rebuild failed; will retry", extra={"error": repr(exc)})
