@@ -11,16 +11,16 @@ import signal
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from aiokafka.admin import NewTopic
 from redis.asyncio import Redis
 
 from connect_shared.config import InfraSettings
 from connect_shared.errors import Unavailable
 from connect_shared.ids import new_id
-from connect_shared.kafka import DurableProducer, OutgoingMessage, make_admin, make_consumer
+from connect_shared.kafka import DurableProducer, OutgoingMessage, make_consumer
 from connect_shared.replay import state_follower
 from connect_shared.state import StateRecord, StateStore
 from tests.support.ports import DATA_DIR
+from tests.support.scratch_topics import fresh_topic
 
 pytestmark = pytest.mark.integration
 
@@ -31,15 +31,8 @@ TOO_LARGE = b"x" * (2 * 1024 * 1024)
 @pytest.fixture
 async def events_topic(infra_settings: InfraSettings) -> AsyncIterator[str]:
     """A second fresh topic (the events beside the state), deleted afterwards."""
-    name = f"test.events.{new_id('')}"
-    admin = make_admin(infra_settings, "tests-atomic")
-    await admin.start()
-    await admin.create_topics([NewTopic(name, num_partitions=3, replication_factor=1)])
-    try:
+    async with fresh_topic(infra_settings, "test.events", partitions=3) as name:
         yield name
-    finally:
-        await admin.delete_topics([name])
-        await admin.close()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka.admin import NewTopic
 
 from connect_shared.backoff import Backoff
 from connect_shared.config import InfraSettings
@@ -22,10 +21,10 @@ from connect_shared.dead_letters import (
     header,
 )
 from connect_shared.errors import Unavailable
-from connect_shared.ids import new_id
-from connect_shared.kafka import DurableProducer, OutgoingMessage, make_admin, make_consumer
+from connect_shared.kafka import DurableProducer, OutgoingMessage
 from connect_shared.subscriber import Incoming, Received, Subscriber, Subscription, model_value
 from tests.foundation.test_kafka_plumbing import _Greeting
+from tests.support.scratch_topics import fresh_topic, read_received
 
 pytestmark = pytest.mark.integration
 
@@ -34,29 +33,12 @@ FAST = Backoff(first=0.01, cap=0.05)
 
 @pytest.fixture
 async def dlq_topic(infra_settings: InfraSettings) -> AsyncIterator[str]:
-    name = f"test.dlq.{new_id('')}"
-    admin = make_admin(infra_settings, "tests-dlq")
-    await admin.start()
-    await admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1)])
-    try:
+    async with fresh_topic(infra_settings, "test.dlq") as name:
         yield name
-    finally:
-        await admin.delete_topics([name])
-        await admin.close()
 
 
 async def read_dead_letters(settings: InfraSettings, topic: str, count: int) -> list[Received]:
-    consumer = make_consumer(settings, topic, group_id=None, client_id="tests-dlq-reader")
-    await consumer.start()
-    found: list[Received] = []
-    try:
-        async with asyncio.timeout(30):
-            while len(found) < count:
-                for records in (await consumer.getmany(timeout_ms=500)).values():
-                    found += [Received.of(r) for r in records]
-    finally:
-        await consumer.stop()
-    return found
+    return await read_received(settings, topic, count)
 
 
 async def run_until(subscriber: Subscriber[_Greeting], done: asyncio.Event) -> None:

@@ -7,16 +7,14 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka.admin import NewTopic
 
 from connect_shared import jsonutil
 from connect_shared.config import InfraSettings
 from connect_shared.dead_letters import DEAD_LETTER_TOPIC, REDRIVE_GROUP_HEADER, DeadLetterSink
-from connect_shared.ids import new_id
-from connect_shared.kafka import make_admin, make_consumer
 from connect_shared.subscriber import Received
 from tests.support.admin import run_admin
 from tests.support.ports import KAFKA_BOOTSTRAP
+from tests.support.scratch_topics import fresh_topic, read_received
 
 pytestmark = pytest.mark.integration
 
@@ -28,29 +26,12 @@ def settings(infrastructure: None) -> InfraSettings:
 
 @pytest.fixture
 async def origin(settings: InfraSettings) -> AsyncIterator[str]:
-    name = f"test.origin.{new_id('')}"
-    admin = make_admin(settings, "tests-dlq-admin")
-    await admin.start()
-    await admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1)])
-    try:
+    async with fresh_topic(settings, "test.origin") as name:
         yield name
-    finally:
-        await admin.delete_topics([name])
-        await admin.close()
 
 
 async def records_of(settings: InfraSettings, topic: str, count: int) -> list[Received]:
-    consumer = make_consumer(settings, topic, group_id=None, client_id="tests-dlq-admin")
-    await consumer.start()
-    found: list[Received] = []
-    try:
-        async with asyncio.timeout(30):
-            while len(found) < count:
-                for records in (await consumer.getmany(timeout_ms=500)).values():
-                    found += [Received.of(r) for r in records]
-    finally:
-        await consumer.stop()
-    return found
+    return await read_received(settings, topic, count)
 
 
 async def admin_json(*args: str) -> object:
