@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,9 +27,11 @@ MAX_INTEGER_DIGITS = 4300
 """Digits an integer may have (Python's own bound on converting digit strings, which keeps
 the conversion cost linear-ish; a longer number is refused rather than rounded)."""
 
-# Integers of up to 18 digits always fit orjson's 64-bit range; 19 and more may not.
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
-_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+# Integers of up to 18 digits always fit orjson's 64-bit range; 19 and more may not. Every
+# message a service reads is checked, so the check maps each digit to "0" and looks for 19
+# zeros in a row: two passes in C, several times faster than a regex trying every digit.
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
+_LONG_DIGIT_RUN = b"0" * 19
 _INT_RANGE_ERROR = "Integer exceeds 64-bit range"
 
 
@@ -148,8 +149,9 @@ def _check_storable(value: Any) -> None:
 
 def _has_long_digit_run(raw: bytes | str) -> bool:
     if isinstance(raw, str):
-        return _LONG_DIGITS_TEXT.search(raw) is not None
-    return _LONG_DIGITS_BYTES.search(raw) is not None
+        # Only ASCII digits matter, and UTF-8 encodes no other character with those bytes.
+        raw = raw.encode("utf-8", "surrogatepass")
+    return _LONG_DIGIT_RUN in raw.translate(_DIGITS_AS_ZERO)
 
 
 def _exact_int(digits: str) -> int | _LongInteger:

@@ -51,6 +51,19 @@ class StatsSettings(ServiceSettings, DashboardSettings):
         le=1,
         description="How long faust's producer collects changelog records into one request.",
     )
+    batch_max_events: int = Field(
+        1000,
+        ge=1,
+        le=100_000,
+        description="Events the worker counts together at most: each tally a batch changes is "
+        "written to its changelog and to Redis once, not once per event.",
+    )
+    batch_wait_seconds: float = Field(
+        0.05,
+        gt=0,
+        le=5,
+        description="How long the worker collects events into a batch before counting them.",
+    )
     publish_interval_seconds: float = Field(
         0.2,
         gt=0,

@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import faust
 from faust.serializers.codecs import Codec
+from faust.streams import Stream
 from faust.tables.wrappers import WindowWrapper
 from faust.types import StreamT
 
@@ -29,7 +30,7 @@ from stats.domain.facts import Fact, fact_from_event
 from stats.domain.tallies import Tally
 from stats.domain.windows import INTERVAL_SECONDS, INTERVALS, RETENTION_SECONDS, Interval
 from stats.ports import Slot, TallyView
-from stats.usecases.recording import record
+from stats.usecases.recording import Counted, record_batch
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,30 @@ class FactCodec(Codec):
 
     def _dumps(self, s: Any) -> bytes:
         raise TypeError("the stats service never produces to connect.events")
+
+
+class SourcePartitionTable(faust.Table[Any, Any]):
+    """A faust table whose changelog partition comes from the key, not the current event.
+
+    Every key names the source partition it counts (``org|direction|connection|partition``),
+    so its changelog records belong in that partition: the worker assigned the source
+    partition restores exactly its keys. faust would take the partition of the message being
+    processed, which a batch of events from several partitions does not have."""
+
+    def partition_for_key(self, key: Any) -> int | None:
+        """The source partition named by a raw windowed key ``(key, window)``."""
+        partition = _partition_of(key)
+        if partition is None:
+            return super().partition_for_key(key)
+        return partition
+
+
+def _partition_of(table_key: Any) -> int | None:
+    try:
+        key, _window = table_key
+        return int(str(key).rsplit("|", 1)[1])
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 class FaustTallyTables:
@@ -128,12 +153,14 @@ def create_stream_app(settings: StatsSettings, redis_view: TallyView) -> faust.A
     )
     tables: dict[Interval, WindowWrapper] = {}
     for interval in INTERVALS:
-        windowed = app.Table(
-            TABLE_NAMES[interval],
+        table = SourcePartitionTable(
+            app,
+            name=TABLE_NAMES[interval],
             default=dict,
             partitions=settings.events_partitions,
             extra_topic_configs=CHANGELOG_CONFIG,
-        ).tumbling(
+        )
+        windowed = app.tables.add(table).tumbling(
             timedelta(seconds=INTERVAL_SECONDS[interval]),
             expires=timedelta(seconds=RETENTION_SECONDS[interval]),
         )
@@ -144,10 +171,19 @@ def create_stream_app(settings: StatsSettings, redis_view: TallyView) -> faust.A
 
     @app.agent(topic, name="share-token-stats")
     async def tally(stream: StreamT[Any]) -> None:
-        async for event in stream.events():
-            if isinstance(event.value, Fact):
-                message = event.message
-                await record(event.value, message.partition, message.offset, store, view)
+        # faust acknowledges a batch's events only after this body handled them, so the
+        # offsets it commits never run ahead of the changelog records written here.
+        batches = cast("Stream[Any]", stream).take_events(
+            settings.batch_max_events, within=settings.batch_wait_seconds
+        )
+        async for events in batches:
+            counted = [
+                Counted(event.value, event.message.partition, event.message.offset)
+                for event in events
+                if isinstance(event.value, Fact)
+            ]
+            if counted:
+                await record_batch(counted, store, view)
 
     @app.timer(interval=settings.publish_interval_seconds)  # type: ignore[untyped-decorator]
     async def publish() -> None:
