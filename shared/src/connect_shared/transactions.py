@@ -55,7 +55,7 @@ WRITE_SETS_PER_TRANSACTION = Histogram(
 MAX_SETS_PER_TRANSACTION = 256
 # Transactions in flight at once per process (one producer each): a set never waits for more
 # than the transactions ahead of it in its lane, and a busy process still batches.
-LANES = 3
+LANES = 2
 _STOP_SECONDS = 5.0
 
 REFUSED = "Kafka did not acknowledge the write; nothing was stored."

@@ -112,6 +112,17 @@ async def test_records_read_back_by_kind(contract: Contract) -> None:
     assert await store.token(new_id("cnst_")) is None
 
 
+async def test_what_a_redemption_reads_comes_back_together(contract: Contract) -> None:
+    created, source, cxn = fresh()
+    destination = inquiry(id=new_id("inq_"))
+    await contract.seed(created, source, cxn, destination)
+    store = contract.store
+    assert await store.inputs(source.id, cxn.id, None) == (source, cxn, None)
+    assert await store.inputs(source.id, cxn.id, destination.id) == (source, cxn, destination)
+    missing = new_id("inq_")
+    assert await store.inputs(missing, new_id("cxn_"), missing) == (None, None, None)
+
+
 async def test_a_submitted_redeem_is_the_pending_token_and_its_request(contract: Contract) -> None:
     created, source, cxn = fresh()
     await contract.seed(created, source, cxn)

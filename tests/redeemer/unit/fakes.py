@@ -70,6 +70,12 @@ class FakeRecords:
     async def objects(self, object_ids: list[str]) -> list[SourceObjectRecord | None]:
         return [await self.object(i) for i in object_ids]
 
+    async def inputs(
+        self, source_id: str, connection_id: str, destination_id: str | None
+    ) -> tuple[SourceObjectRecord | None, ConnectionRecord | None, SourceObjectRecord | None]:
+        destination = await self.object(destination_id) if destination_id else None
+        return await self.object(source_id), await self.connection(connection_id), destination
+
     async def begin_attempt(self, token_id: str, now: datetime) -> tuple[datetime, bool]:
         if token_id in self.attempts:
             return self.attempts[token_id], True

@@ -60,6 +60,13 @@ class RedemptionRecords(Protocol):
         """Source objects in order (None where missing)."""
         ...
 
+    async def inputs(
+        self, source_id: str, connection_id: str, destination_id: str | None
+    ) -> tuple[SourceObjectRecord | None, ConnectionRecord | None, SourceObjectRecord | None]:
+        """The source object, the connection and the destination object (None when not
+        asked for or missing) that a redemption reads, together."""
+        ...
+
     def finishing(self, token_id: str) -> AbstractAsyncContextManager[bool]:
         """The token's finishing lease, shared with the reaper: yields whether it was taken
         (one finisher at a time), renewed while the block runs."""

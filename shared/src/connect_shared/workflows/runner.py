@@ -91,6 +91,11 @@ class WorkflowRunner:
         self._lease_seconds = max(1.0, lease_seconds)
         self._triggers = TRIGGERS_BY_ACTION[action_type]
 
+    @property
+    def triggers(self) -> frozenset[str]:
+        """The event names that can trigger a workflow of this runner's action."""
+        return self._triggers
+
     async def handle(self, event: Event, produced_ms: int) -> None:
         """Run every workflow ``event`` triggers; raises only when a retry may succeed."""
         if event.name not in self._triggers:

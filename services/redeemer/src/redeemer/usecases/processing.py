@@ -25,6 +25,7 @@ from datetime import datetime
 
 from connect_shared.clock import epoch_ms, utcnow
 from connect_shared.records import (
+    ConnectionRecord,
     ShareTokenRecord,
     SharingLevel,
 )
@@ -142,8 +143,10 @@ class RedemptionProcessor:
             extra={"token": token.id, "status": token.status},
         )
 
-    async def _sharing(self, token: ShareTokenRecord) -> dict[str, SharingLevel]:
-        connection = await self._store.connection(token.connection_id)
+    @staticmethod
+    def _sharing(
+        token: ShareTokenRecord, connection: ConnectionRecord | None
+    ) -> dict[str, SharingLevel]:
         if connection is None:
             # Connections are never deleted and the view is ready: copying without knowing
             # what the source allows would be a guess, so nothing is copied.
@@ -154,8 +157,13 @@ class RedemptionProcessor:
         self, token: ShareTokenRecord, request: RedemptionRequest, now: datetime
     ) -> Outcome:
         try:
-            source = check_source(token, await self._store.object(token.source_id))
-            sharing = await self._sharing(token)
+            # One round trip for everything the copy needs but the verifications (their ids
+            # are in the source object).
+            found, connection, destination = await self._store.inputs(
+                token.source_id, token.connection_id, request.destination_id
+            )
+            source = check_source(token, found)
+            sharing = self._sharing(token, connection)
             if request.destination_id is None:
                 verifications = await self._store.objects(source.verification_ids)
                 copies = clone(
@@ -169,7 +177,6 @@ class RedemptionProcessor:
                 )
                 final = copies[-1]
                 return Outcome(mark_redeemed(token, final.id, final.type, now), copies)
-            destination = await self._store.object(request.destination_id)
             filled = hydrate(
                 token,
                 source,

@@ -68,5 +68,10 @@ async def execute_workflows(app: web.Application) -> None:
         lease_seconds=settings.workflow_run_lease_seconds,
     )
     await workflow_events(
-        settings, settings.topic_events, settings.workflows_group, "issuer-workflows", runner.handle
+        settings,
+        settings.topic_events,
+        settings.workflows_group,
+        "issuer-workflows",
+        runner.handle,
+        runner.triggers,
     ).run()

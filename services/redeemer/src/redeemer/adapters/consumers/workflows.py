@@ -63,4 +63,5 @@ def workflow_executor(
         settings.workflows_group,
         "redeemer-workflows",
         runner.handle,
+        runner.triggers,
     )

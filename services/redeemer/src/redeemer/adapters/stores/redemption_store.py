@@ -87,6 +87,18 @@ class RedemptionStore:
         (found,) = await self.objects([object_id])
         return found
 
+    async def inputs(
+        self, source_id: str, connection_id: str, destination_id: str | None
+    ) -> tuple[SourceObjectRecord | None, ConnectionRecord | None, SourceObjectRecord | None]:
+        """The source object, the connection and the destination object in one round trip."""
+        ids = [source_id, connection_id] + ([destination_id] if destination_id else [])
+        bodies = await self._store.get_many(ids)
+        source = SourceObjectRecord.model_validate(bodies[0]) if bodies[0] else None
+        connection = ConnectionRecord.model_validate(bodies[1]) if bodies[1] else None
+        if destination_id is None or not bodies[2]:
+            return source, connection, None
+        return source, connection, SourceObjectRecord.model_validate(bodies[2])
+
     async def submit(self, token: ShareTokenRecord, request: RedemptionRequest) -> None:
         """The token goes ``pending`` and its request is queued, acknowledged together."""
         message = OutgoingMessage(self._redemptions_topic, token.id, request.to_bytes())
