@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import aiohttp
+from yarl import URL
 
 from connect_shared.clock import utcnow
 from notifier.adapters.guard import GuardedResolver, literal_refusal
@@ -14,6 +15,7 @@ from notifier.domain.ssrf import AddressPolicy
 
 MAX_RESPONSE_BYTES = 64 * 1024
 ERROR_TEXT_LIMIT = 300
+MAX_KNOWN_TARGETS = 10_000
 
 
 class HttpSender:
@@ -33,6 +35,9 @@ class HttpSender:
         )
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
+        # Parsed URL and SSRF verdict per webhook URL: the same few URLs are posted to
+        # thousands of times, and the policy never changes while the process runs.
+        self._targets: dict[str, tuple[URL, str | None]] = {}
 
     async def start(self) -> None:
         """Open the session (inside the running loop)."""
@@ -51,16 +56,27 @@ class HttpSender:
         if self._session is not None:
             await self._session.close()
 
+    def _target(self, url: str) -> tuple[URL, str | None]:
+        known = self._targets.get(url)
+        if known is None:
+            if len(self._targets) >= MAX_KNOWN_TARGETS:
+                self._targets.clear()
+            # A malformed URL raises here every time (never cached): reported as the attempt's
+            # error below.
+            known = (URL(url), literal_refusal(self._policy, url))
+            self._targets[url] = known
+        return known
+
     async def send(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
         """POST ``body`` once; never raises for endpoint behaviour."""
         assert self._session is not None, "HttpSender.start() was not awaited"
         started = time.perf_counter()
         try:
-            refusal = literal_refusal(self._policy, url)
+            target, refusal = self._target(url)
             if refusal is not None:
                 return AttemptResult(None, 0.0, refusal)
             async with self._session.post(
-                url, data=body, headers=headers, allow_redirects=False
+                target, data=body, headers=headers, allow_redirects=False
             ) as response:
                 # Read a little so the connection can be reused; the content is not used.
                 await response.content.read(MAX_RESPONSE_BYTES)
