@@ -54,7 +54,10 @@ WRITE_SETS_PER_TRANSACTION = Histogram(
 # Sets taken into one transaction at most, so one commit never carries an unbounded batch.
 MAX_SETS_PER_TRANSACTION = 256
 # Transactions in flight at once per process (one producer each): a set never waits for more
-# than the transactions ahead of it in its lane, and a busy process still batches.
+# than the transactions ahead of it in its lane, and a busy process still batches. Measured
+# with 1, 2, 3 and 6 (docs/benchmarks.md): each transaction costs broker round trips and a
+# commit marker per partition, so fewer, bigger ones win; one lane alone leaves every set
+# waiting behind the commit in flight.
 LANES = 2
 _STOP_SECONDS = 5.0
 
