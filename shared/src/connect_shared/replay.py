@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from aiokafka import TopicPartition
 from redis.asyncio import Redis
@@ -105,53 +105,46 @@ async def rebuild_view(settings: KafkaSettings, topic: str, store: StateStore) -
         await lease.release()
 
 
-class ViewGuardian:
-    """Answers 'is the view usable?' and starts a rebuild when it is not."""
+class RebuildGuard:
+    """Answers 'is this view usable?' from its ready marker and, when it is not, starts a
+    rebuild in the background: one at a time per process, and not again within
+    :data:`RETRY_AFTER_FAILURE_SECONDS` of a failure (Kafka down), so a burst of requests
+    against a missing view does not start a rebuild each. Every Redis-held view (the state
+    view, the notifier's events view) is guarded this way."""
 
-    def __init__(self, settings: KafkaSettings, topic: str, store: StateStore) -> None:
-        self._settings = settings
-        self._topic = topic
-        self._store = store
-        self._task: asyncio.Task[bool] | None = None
+    def __init__(
+        self,
+        name: str,
+        is_ready: Callable[[], Awaitable[bool]],
+        rebuild: Callable[[], Awaitable[object]],
+    ) -> None:
+        self._name = name
+        self._is_ready = is_ready
+        self._rebuild = rebuild
+        self._task: asyncio.Task[None] | None = None
         self._last_failure = 0.0
 
     async def ready(self) -> bool:
         """True when the view can be trusted; otherwise a rebuild is (being) started."""
-        if await view_is_ready(self._store.redis):
+        if await self._is_ready():
             return True
         self.start_rebuild()
         return False
 
-    async def verify(self) -> None:
-        """Distrust a view marked ready in an earlier Redis process: a restarted Redis may have
-        lost the last writes it acknowledged (the followers committed past them, so nothing
-        would bring them back), so its view is rebuilt from Kafka."""
-        redis: Redis = self._store.redis
-        marker = await redis.get(VIEW_READY_KEY)
-        if marker is None:
-            return
-        built_in = marker.decode() if isinstance(marker, bytes) else str(marker)
-        if built_in != await redis_identity(redis):
-            log.warning("redis restarted since the view was built; rebuilding it")
-            await redis.eval(_FORGET_MARKER, 1, VIEW_READY_KEY, built_in)
-            self.start_rebuild()
-
     def start_rebuild(self) -> None:
-        """Start a background rebuild if none is running in this process."""
+        """Start a background rebuild unless one runs in this process or one just failed."""
         if self._task is not None and not self._task.done():
             return
-        # After a failure (Kafka down) wait a little instead of retrying on every request.
         if time.monotonic() - self._last_failure < RETRY_AFTER_FAILURE_SECONDS:
             return
-        self._task = asyncio.create_task(self._rebuild())
+        self._task = asyncio.create_task(self._run_rebuild())
 
-    async def _rebuild(self) -> bool:
+    async def _run_rebuild(self) -> None:
         try:
-            return await rebuild_view(self._settings, self._topic, self._store)
+            await self._rebuild()
         except Exception as exc:
             self._last_failure = time.monotonic()
-            log.warning("view rebuild failed; will retry", extra={"error": repr(exc)})
-            return False
+            log.warning("%s rebuild failed; will retry", self._name, extra={"error": repr(exc)})
 
     async def wait_ready(self, limit_seconds: float) -> bool:
         """Wait (bounded) until the view is ready; used at start-up and by the rebuild CLI."""
@@ -167,6 +160,32 @@ class ViewGuardian:
             self._task.cancel()
             with contextlib.suppress(BaseException):
                 await self._task
+
+
+class ViewGuardian(RebuildGuard):
+    """The state view's guard: rebuilt from ``connect.state`` (:func:`rebuild_view`)."""
+
+    def __init__(self, settings: KafkaSettings, topic: str, store: StateStore) -> None:
+        super().__init__(
+            "view",
+            lambda: view_is_ready(store.redis),
+            lambda: rebuild_view(settings, topic, store),
+        )
+        self._store = store
+
+    async def verify(self) -> None:
+        """Distrust a view marked ready in an earlier Redis process: a restarted Redis may have
+        lost the last writes it acknowledged (the followers committed past them, so nothing
+        would bring them back), so its view is rebuilt from Kafka."""
+        redis: Redis = self._store.redis
+        marker = await redis.get(VIEW_READY_KEY)
+        if marker is None:
+            return
+        built_in = marker.decode() if isinstance(marker, bytes) else str(marker)
+        if built_in != await redis_identity(redis):
+            log.warning("redis restarted since the view was built; rebuilding it")
+            await redis.eval(_FORGET_MARKER, 1, VIEW_READY_KEY, built_in)
+            self.start_rebuild()
 
 
 def parse_state_message(received: Received) -> StateRecord:

@@ -5,10 +5,8 @@ from ``connect.state``. Both apply idempotently, so they may overlap."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Sequence
 
 from aiokafka import TopicPartition
@@ -18,12 +16,12 @@ from connect_shared.config import KafkaSettings
 from connect_shared.events import Event
 from connect_shared.kafka import make_consumer, topic_partitions
 from connect_shared.leases import Lease, owner_token
+from connect_shared.replay import RebuildGuard
 from connect_shared.subscriber import Incoming, Partitions, Subscriber, Subscription, model_value
 from notifier.adapters.stores.event_view import READY_KEY, REBUILD_LOCK_KEY, EventView, StoredEvent
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_FAILURE_SECONDS = 2.0
 # A lease renewed while the replay runs: a rebuilder that dies frees it within this time and
 # another process takes over (the events API answers 503 meanwhile).
 REBUILD_LEASE_SECONDS = 30.0
@@ -76,54 +74,35 @@ async def replay_window(settings: KafkaSettings, topic: str, view: EventView) ->
     return count
 
 
-class EventViewGuardian:
-    """Answers 'is the events view usable?' and starts a rebuild when it is not."""
+class EventViewGuardian(RebuildGuard):
+    """The events view's guard: rebuilt from the kept window of ``connect.events`` by one
+    notifier at a time (a renewed lease; a notifier that dies mid-rebuild blocks the others
+    for seconds, not minutes)."""
 
     def __init__(self, settings: KafkaSettings, topic: str, view: EventView) -> None:
-        self._settings = settings
-        self._topic = topic
-        self._view = view
-        self._task: asyncio.Task[None] | None = None
-        self._last_failure = 0.0
+        super().__init__(
+            "events view",
+            lambda: _marked_ready(view),
+            lambda: _rebuild_under_lease(settings, topic, view),
+        )
 
-    async def ready(self) -> bool:
-        """True when the view holds the whole window; otherwise a rebuild is (being) started."""
-        if await self._view.redis.exists(READY_KEY):
-            return True
-        self.start_rebuild()
-        return False
 
-    def start_rebuild(self) -> None:
-        """Start a background rebuild unless one runs in this process or just failed."""
-        if self._task is not None and not self._task.done():
-            return
-        if time.monotonic() - self._last_failure < RETRY_AFTER_FAILURE_SECONDS:
-            return
-        self._task = asyncio.create_task(self._rebuild())
+async def _marked_ready(view: EventView) -> bool:
+    return bool(await view.redis.exists(READY_KEY))
 
-    async def _rebuild(self) -> None:
-        redis = self._view.redis
-        try:
-            lease = Lease(redis, REBUILD_LOCK_KEY, owner_token(), REBUILD_LEASE_SECONDS)
-            if not await lease.acquire():
-                return  # another process rebuilds; its marker ends the 503s
-            try:
-                async with lease.kept():
-                    count = await replay_window(self._settings, self._topic, self._view)
-                    await redis.set(READY_KEY, "1")
-                log.info("events view rebuilt from kafka", extra={"records": count})
-            finally:
-                await lease.release()
-        except Exception as exc:
-            self._last_failure = time.monotonic()
-            log.warning("events view rebuild failed; will retry", extra={"error": repr(exc)})
 
-    async def close(self) -> None:
-        """Cancel a running rebuild."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(BaseException):
-                await self._task
+async def _rebuild_under_lease(settings: KafkaSettings, topic: str, view: EventView) -> None:
+    redis = view.redis
+    lease = Lease(redis, REBUILD_LOCK_KEY, owner_token(), REBUILD_LEASE_SECONDS)
+    if not await lease.acquire():
+        return  # another process rebuilds; its marker ends the 503s
+    try:
+        async with lease.kept():
+            count = await replay_window(settings, topic, view)
+            await redis.set(READY_KEY, "1")
+        log.info("events view rebuilt from kafka", extra={"records": count})
+    finally:
+        await lease.release()
 
 
 async def follow_events(
