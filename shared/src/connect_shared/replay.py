@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from redis.asyncio import Redis
 
 from connect_shared import jsonutil
@@ -34,24 +34,34 @@ RETRY_AFTER_FAILURE_SECONDS = 2.0
 FOLLOWER_GROUP = "connect-state-view"
 
 
-async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -> int:
-    """Apply every record of ``topic`` up to its current end; returns how many were read."""
-    partitions = await topic_partitions(settings, topic, "state-replay")
+async def replay_topic(
+    settings: KafkaSettings,
+    topic: str,
+    client_id: str,
+    apply: Callable[[list[ConsumerRecord[bytes, bytes]]], Awaitable[None]],
+    *,
+    since_ms: int | None = None,
+    max_records: int = 5000,
+) -> int:
+    """Hand every record of ``topic`` to ``apply``, one fetched batch of one partition at a
+    time, from the beginning (or from the first record the broker stamped at or after
+    ``since_ms``) up to the end each partition had when the replay started. Returns how many
+    records were read. Every Redis-held view is rebuilt this way."""
+    partitions = await topic_partitions(settings, topic, client_id)
     if not partitions:
         raise RuntimeError(f"topic {topic} does not exist; create the topics first")
-    consumer = make_consumer(settings, group_id=None, client_id="state-replay")
+    consumer = make_consumer(settings, group_id=None, client_id=client_id)
     count = 0
     try:
         await consumer.start()
         assigned = [TopicPartition(topic, p) for p in partitions]
         consumer.assign(assigned)
-        await consumer.seek_to_beginning(*assigned)
         ends = await consumer.end_offsets(assigned)
-        remaining = {tp for tp in assigned if ends[tp] > 0}
+        remaining = await _seek_starts(consumer, assigned, ends, since_ms)
         while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
+            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=max_records)
             for tp, messages in batches.items():
-                await store.apply_many(_readable(Received.of(m) for m in messages))
+                await apply(messages)
                 count += len(messages)
                 if messages and messages[-1].offset + 1 >= ends[tp]:
                     remaining.discard(tp)
@@ -61,6 +71,37 @@ async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -
     finally:
         await consumer.stop()
     return count
+
+
+async def _seek_starts(
+    consumer: AIOKafkaConsumer,
+    assigned: list[TopicPartition],
+    ends: dict[TopicPartition, int],
+    since_ms: int | None,
+) -> set[TopicPartition]:
+    """Position each partition where the replay starts; the partitions with records to read."""
+    if since_ms is None:
+        await consumer.seek_to_beginning(*assigned)
+        return {tp for tp in assigned if ends[tp] > 0}
+    starts = await consumer.offsets_for_times({tp: since_ms for tp in assigned})
+    remaining = set()
+    for tp in assigned:
+        found = starts.get(tp)
+        if found is None:  # nothing stamped that late: nothing to read
+            consumer.seek(tp, ends[tp])
+        else:
+            consumer.seek(tp, found.offset)
+            remaining.add(tp)
+    return remaining
+
+
+async def replay_state(settings: KafkaSettings, topic: str, store: StateStore) -> int:
+    """Apply every record of ``topic`` up to its current end; returns how many were read."""
+
+    async def apply(messages: list[ConsumerRecord[bytes, bytes]]) -> None:
+        await store.apply_many(_readable(Received.of(m) for m in messages))
+
+    return await replay_topic(settings, topic, "state-replay", apply)
 
 
 async def redis_identity(redis: Redis) -> str:

@@ -9,14 +9,13 @@ import contextlib
 import logging
 from collections.abc import Sequence
 
-from aiokafka import TopicPartition
+from aiokafka import ConsumerRecord
 
 from connect_shared.backoff import Backoff
 from connect_shared.config import KafkaSettings
 from connect_shared.events import Event
-from connect_shared.kafka import make_consumer, topic_partitions
 from connect_shared.leases import Lease, owner_token
-from connect_shared.replay import RebuildGuard
+from connect_shared.replay import RebuildGuard, replay_topic
 from connect_shared.subscriber import Incoming, Partitions, Subscriber, Subscription, model_value
 from notifier.adapters.stores.event_view import READY_KEY, REBUILD_LOCK_KEY, EventView, StoredEvent
 
@@ -34,44 +33,24 @@ def _stored(received: Sequence[tuple[Event, bytes | None]]) -> list[StoredEvent]
 async def replay_window(settings: KafkaSettings, topic: str, view: EventView) -> int:
     """Apply every event of ``topic`` created within the retention window, up to the topic's
     current end; returns how many records were read."""
-    partitions = await topic_partitions(settings, topic, "events-view-replay")
-    if not partitions:
-        raise RuntimeError(f"topic {topic} does not exist; create the topics first")
-    consumer = make_consumer(settings, group_id=None, client_id="events-view-replay")
-    count = 0
-    try:
-        await consumer.start()
-        assigned = [TopicPartition(topic, p) for p in partitions]
-        consumer.assign(assigned)
-        # Broker timestamps are never earlier than created-at, so this start misses nothing.
-        starts = await consumer.offsets_for_times({tp: view.window_start_ms() for tp in assigned})
-        ends = await consumer.end_offsets(assigned)
-        remaining = set()
-        for tp in assigned:
-            found = starts.get(tp)
-            if found is None:
-                consumer.seek(tp, ends[tp])
-            else:
-                consumer.seek(tp, found.offset)
-                remaining.add(tp)
-        while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=2000)
-            for tp, messages in batches.items():
-                parsed = []
-                for m in messages:
-                    with contextlib.suppress(ValueError):
-                        if m.value:
-                            parsed.append((Event.model_validate_json(m.value), m.value))
-                await view.apply(_stored(parsed))
-                count += len(messages)
-                if messages and messages[-1].offset + 1 >= ends[tp]:
-                    remaining.discard(tp)
-            for tp in list(remaining):
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-    finally:
-        await consumer.stop()
-    return count
+
+    async def apply(messages: list[ConsumerRecord[bytes, bytes]]) -> None:
+        parsed = []
+        for m in messages:
+            with contextlib.suppress(ValueError):
+                if m.value:
+                    parsed.append((Event.model_validate_json(m.value), m.value))
+        await view.apply(_stored(parsed))
+
+    # Broker timestamps are never earlier than created-at, so this start misses nothing.
+    return await replay_topic(
+        settings,
+        topic,
+        "events-view-replay",
+        apply,
+        since_ms=view.window_start_ms(),
+        max_records=2000,
+    )
 
 
 class EventViewGuardian(RebuildGuard):
